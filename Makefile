@@ -1,0 +1,47 @@
+# Two commands matter: `make run` (set up and start the assistant) and `make test`.
+# Set PYTHON=/path/to/python3.10 to choose the interpreter.
+SHELL := /bin/bash
+export PYTHON
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test setup catalogs catalogs-update model bench lint chat
+
+run: setup catalogs model  ## start Rasa, the action server and the bot (console without a token)
+	$(PY) -m bot run
+
+chat: setup catalogs model  ## scriptable console: one JSON message per line
+	$(PY) -m bot chat --json
+
+test: setup catalogs model  ## every test, lint included
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+setup: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml requirements/lock.txt
+	@if [ ! -x $(PY) ]; then py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	@touch $@
+
+catalogs: $(MO_FILES)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(INSTALLED)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+catalogs-update: setup  ## re-extract ids from the code and merge them into every catalog
+	$(VENV)/bin/pybabel extract -F babel.cfg -k tr:2 -k N_ --no-default-keywords --omit-header -o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --omit-header
+
+model: setup  ## train only when the training data changed
+	$(PY) -m bot train
+
+bench: setup catalogs model  ## latency, throughput and memory figures
+	$(PY) scripts/benchmark.py
+
+lint: setup
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,1 @@
+"""Rasa custom actions. Each module holds one capability; rasa_sdk discovers them all."""

@@ -1,0 +1,71 @@
+"""Shared machinery: resolve the person's language and send screens through Rasa."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from core import languages
+from core.screens import Screen
+
+LANGUAGE_SLOT = "language"
+LANGUAGE_CHOSEN_SLOT = "language_chosen"
+
+
+def metadata(tracker: Tracker) -> dict[str, Any]:
+    """Metadata the channel sent with the latest message (language hints, channel name)."""
+    return tracker.latest_message.get("metadata") or {}
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent the NLU gave to the message being answered."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """The reply language: explicit choice, clear detection, earlier turns, client, French."""
+    hints = metadata(tracker)
+    previous = tracker.get_slot(LANGUAGE_SLOT)
+    chosen = previous if tracker.get_slot(LANGUAGE_CHOSEN_SLOT) else None
+    return languages.resolve(
+        chosen=chosen,
+        detected=hints.get("detected_language"),
+        previous=previous,
+        client=hints.get("client_language"),
+    )
+
+
+class ScreenAction(Action):
+    """An action whose whole job is to show screens in the person's language."""
+
+    action_name: str = ""
+
+    def name(self) -> str:
+        """The action name used in the domain and rules."""
+        return self.action_name
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        """The screens to show; subclasses override this."""
+        raise NotImplementedError
+
+    def events(self, language: str, tracker: Tracker) -> list[EventType]:
+        """Events to record besides the language (none by default)."""
+        return []
+
+    def language(self, tracker: Tracker) -> str:
+        """The language to answer in."""
+        return conversation_language(tracker)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Send the screens, each tagged with the intent it answers."""
+        language = self.language(tracker)
+        intent = latest_intent(tracker)
+        for screen in self.screens(language, tracker):
+            dispatcher.utter_message(json_message=replace(screen, intent=intent).to_payload())
+        return [SlotSet(LANGUAGE_SLOT, language), *self.events(language, tracker)]

@@ -1,0 +1,1 @@
+"""Channels (Telegram, console), the engine client and the command line."""

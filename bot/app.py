@@ -1,0 +1,27 @@
+"""Build the runtime objects from settings (explicit factory: nothing heavy at import time)."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.conversation import ConversationService
+from bot.engine import EngineClient
+from bot.flood import FloodGate
+from bot.language_detection import LanguageDetector
+from bot.pseudonym import Pseudonymiser
+from bot.session_memory import LanguageMemory
+from core.i18n import check_catalogs
+
+
+def build_service(settings: Settings, with_flood_control: bool) -> ConversationService:
+    """The conversation service wired to the engine; flood control for public channels."""
+    check_catalogs()
+    flood = (
+        FloodGate(settings.flood_max_messages, settings.flood_window_seconds) if with_flood_control else None
+    )
+    return ConversationService(
+        engine=EngineClient(settings.rasa_url, settings.rasa_token, settings.engine_timeout),
+        pseudonymiser=Pseudonymiser(settings.pseudonym_key),
+        detector=LanguageDetector(),
+        memory=LanguageMemory(settings.language_memory_seconds),
+        flood=flood,
+    )

@@ -1,0 +1,125 @@
+"""Command line: run the whole assistant, chat on the console, train, or serve one part."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
+
+logger = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run", help="start engine, actions and bot (Telegram if a token is set, else console)"
+    )
+    chat = commands.add_parser("chat", help="console chat on the same engine")
+    chat.add_argument(
+        "--json", action="store_true", help="one JSON message per line in, one JSON reply per line out"
+    )
+    train = commands.add_parser("train", help="train the model if its training data changed")
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    commands.add_parser("telegram", help="serve Telegram only (engine and actions already running)")
+    commands.add_parser("engine", help="serve the Rasa server (used by `run`)")
+    commands.add_parser("actions", help="serve the action server (used by `run`)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, check settings, and dispatch."""
+    args = _parser().parse_args(argv)
+    configure_logging()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    return COMMANDS[args.command](settings, args)
+
+
+def _train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    ensure_model(settings.model_path, force=args.force)
+    return 0
+
+
+def _engine(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.engine_server import serve_engine
+
+    serve_engine(settings)
+    return 0
+
+
+def _actions(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.engine_server import serve_actions
+
+    serve_actions(settings)
+    return 0
+
+
+def _telegram(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_service
+    from bot.telegram_channel import run_telegram
+
+    if not settings.telegram_token:
+        print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    run_telegram(settings, build_service(settings, with_flood_control=True))
+    return 0
+
+
+async def _console(settings: Settings, as_json: bool) -> None:
+    """Console chat against a running engine."""
+    from bot.app import build_service
+    from bot.console import run_interactive, run_json
+
+    service = build_service(settings, with_flood_control=False)
+    if as_json:
+        await run_json(service, sys.stdin, sys.stdout)
+    else:
+        await run_interactive(service)
+
+
+def _with_engine(settings: Settings, work) -> int:
+    """Make sure a current model exists and the engine runs, do the work, then stop what we started."""
+    from bot.processes import EngineStack
+    from bot.training import ensure_model
+
+    ensure_model(settings.model_path)
+    stack = EngineStack(settings)
+    try:
+        asyncio.run(stack.ensure_running())
+        work()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    return _with_engine(settings, lambda: asyncio.run(_console(settings, args.json)))
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.telegram_token:
+        return _with_engine(settings, lambda: _telegram(settings, args))
+    logger.info("TELEGRAM_BOT_TOKEN not set: opening a console chat on the same engine")
+    return _with_engine(settings, lambda: asyncio.run(_console(settings, as_json=False)))
+
+
+COMMANDS = {
+    "run": _run,
+    "chat": _chat,
+    "train": _train,
+    "telegram": _telegram,
+    "engine": _engine,
+    "actions": _actions,
+}

@@ -1,0 +1,100 @@
+"""Settings from the environment, validated at start-up with errors that name the setting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.secrets import instance_secret
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid."""
+
+
+def _number(name: str, default: float, minimum: float, maximum: float) -> float:
+    """A numeric setting within bounds."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from error
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _text(name: str, default: str = "") -> str:
+    """A text setting, stripped."""
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes need; built once at start-up by `load_settings`."""
+
+    instance_dir: Path
+    pseudonym_key: str
+    rasa_token: str
+    rasa_port: int
+    actions_port: int
+    engine_timeout: float
+    engine_start_timeout: float
+    model_path: Path
+    telegram_token: str
+    telegram_base_url: str
+    telegram_base_file_url: str
+    webhook_url: str
+    webhook_listen: str
+    webhook_port: int
+    webhook_secret: str
+    flood_max_messages: int
+    flood_window_seconds: float
+    language_memory_seconds: float
+    log_dir: Path
+
+    @property
+    def rasa_url(self) -> str:
+        """The Rasa server, on loopback only."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """The action server's webhook, on loopback only."""
+        return f"http://127.0.0.1:{self.actions_port}/webhook"
+
+
+def load_settings() -> Settings:
+    """Read and check every setting; secrets come from the environment or the instance folder."""
+    instance_dir = Path(_text("INSTANCE_DIR") or REPO_ROOT / "instance")
+    telegram_base_url = _text("TELEGRAM_BASE_URL", "https://api.telegram.org/bot")
+    webhook_url = _text("TELEGRAM_WEBHOOK_URL")
+    if webhook_url and not webhook_url.startswith("https://"):
+        raise ConfigError("TELEGRAM_WEBHOOK_URL must start with https://")
+    return Settings(
+        instance_dir=instance_dir,
+        pseudonym_key=instance_secret("PSEUDONYM_KEY", instance_dir, "pseudonym.key"),
+        rasa_token=instance_secret("RASA_TOKEN", instance_dir, "rasa.token"),
+        rasa_port=int(_number("RASA_PORT", 5005, 1024, 65535)),
+        actions_port=int(_number("ACTIONS_PORT", 5055, 1024, 65535)),
+        engine_timeout=_number("ENGINE_TIMEOUT", 4.0, 0.1, 60),
+        engine_start_timeout=_number("ENGINE_START_TIMEOUT", 240, 5, 1800),
+        model_path=Path(_text("MODEL_PATH") or REPO_ROOT / "models" / "assistant.tar.gz"),
+        telegram_token=_text("TELEGRAM_BOT_TOKEN"),
+        telegram_base_url=telegram_base_url,
+        telegram_base_file_url=_text("TELEGRAM_BASE_FILE_URL")
+        or telegram_base_url.replace("/bot", "/file/bot", 1),
+        webhook_url=webhook_url,
+        webhook_listen=_text("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+        webhook_port=int(_number("TELEGRAM_WEBHOOK_PORT", 8443, 1, 65535)),
+        webhook_secret=_text("TELEGRAM_WEBHOOK_SECRET"),
+        flood_max_messages=int(_number("FLOOD_MAX_MESSAGES", 8, 1, 1000)),
+        flood_window_seconds=_number("FLOOD_WINDOW_SECONDS", 10, 1, 3600),
+        language_memory_seconds=_number("CONVERSATION_TTL_SECONDS", 86400, 60, 30 * 86400),
+        log_dir=Path(_text("LOG_DIR") or REPO_ROOT / "var" / "log"),
+    )

@@ -1,0 +1,66 @@
+"""Train the Rasa model only when its inputs changed (fingerprint of the training files)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import REPO_ROOT
+
+logger = logging.getLogger(__name__)
+
+TRAINING_INPUTS = ("config.yml", "nlu", "dialogues", "rasa_components")
+
+
+def training_files(root: Path = REPO_ROOT) -> list[Path]:
+    """Every file that shapes the model, in a stable order."""
+    files: list[Path] = []
+    for entry in TRAINING_INPUTS:
+        path = root / entry
+        files.extend(
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
+    return files
+
+
+def fingerprint(root: Path = REPO_ROOT) -> str:
+    """A hash of the names and contents of the training inputs."""
+    digest = hashlib.sha256()
+    for path in training_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint_file(model_path: Path) -> Path:
+    """Where the fingerprint of a model's training inputs is kept, beside the model."""
+    return model_path.parent / (model_path.name.split(".")[0] + ".fingerprint")
+
+
+def model_is_current(model_path: Path) -> bool:
+    """True when the model exists and was trained from the current inputs."""
+    stamp = _fingerprint_file(model_path)
+    return model_path.is_file() and stamp.is_file() and stamp.read_text().strip() == fingerprint()
+
+
+def ensure_model(model_path: Path, force: bool = False) -> None:
+    """Train into `model_path` when missing or outdated; raise if training fails."""
+    if not force and model_is_current(model_path):
+        logger.info("model is up to date")
+        return
+    logger.info("training the model (the training data changed)")
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", "config.yml", "--domain", "dialogues/domain.yml",
+        "--data", "nlu", "dialogues",
+        "--out", str(model_path.parent), "--fixed-model-name", model_path.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    expected = fingerprint()
+    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr)
+    _fingerprint_file(model_path).write_text(expected + "\n")

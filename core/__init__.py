@@ -1,0 +1,1 @@
+"""Code shared by the bot process and the action server: languages, texts, screens, danger words."""

@@ -1,0 +1,30 @@
+"""Supported languages and the rule that picks the language of a reply."""
+
+from __future__ import annotations
+
+SUPPORTED: tuple[str, ...] = ("fr", "en")
+DEFAULT = "fr"
+# Each language shown in its own name, for the language menu.
+NATIVE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
+
+
+def normalise(code: str | None) -> str | None:
+    """Return the supported language for a code such as 'en-GB', or None."""
+    if not code:
+        return None
+    base = code.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in SUPPORTED else None
+
+
+def resolve(
+    chosen: str | None = None,
+    detected: str | None = None,
+    previous: str | None = None,
+    client: str | None = None,
+) -> str:
+    """Pick the reply language: explicit choice, clear detection, earlier turns, client, French."""
+    for candidate in (chosen, detected, previous, client):
+        language = normalise(candidate)
+        if language:
+            return language
+    return DEFAULT

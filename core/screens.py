@@ -1,0 +1,52 @@
+"""What a person is shown, independent of the channel: text, buttons, language."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Key marking our screens inside Rasa's custom JSON replies.
+SCREEN_KEY = "screen"
+# Directive asking the channel to forget the conversation once the screen is shown.
+ERASE_DIRECTIVE = "erase"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: a translated title and a language-neutral payload."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One reply: translated text, buttons, its language and the intent it answers."""
+
+    text: str
+    language: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+    intent: str | None = None
+    protect: bool = False
+    # Directives for the channel, e.g. "erase" (forget this person's conversation).
+    directives: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Serialise as the custom JSON an action sends through Rasa."""
+        data = asdict(self)
+        data["buttons"] = [asdict(button) for button in self.buttons]
+        data["directives"] = list(self.directives)
+        return {SCREEN_KEY: data}
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Screen:
+        """Rebuild a screen from the custom JSON sent by an action."""
+        body = data[SCREEN_KEY]
+        return cls(
+            text=str(body["text"]),
+            language=str(body["language"]),
+            buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in body.get("buttons", [])),
+            intent=body.get("intent"),
+            protect=bool(body.get("protect", False)),
+            directives=tuple(body.get("directives", [])),
+        )

@@ -1,0 +1,1 @@
+"""Custom components loaded into the Rasa NLU pipeline (see config.yml)."""
