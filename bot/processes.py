@@ -48,6 +48,7 @@ class EngineStack:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._children: list[subprocess.Popen[bytes]] = []
+        self.pids: dict[str, int] = {}
 
     async def ensure_running(self) -> None:
         """Start whatever is not answering, then wait for both to be ready."""
@@ -83,6 +84,7 @@ class EngineStack:
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
         self._children.append(child)
+        self.pids[role] = child.pid
         logger.info("started %s (log: %s)", role, _relative(log_path))
 
     async def _wait(self, probe, label: str) -> None:

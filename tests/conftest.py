@@ -1,0 +1,70 @@
+"""Shared fixtures: settings on test ports, the real engine (trained model), chats."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build_service
+from bot.config import Settings, load_settings
+from bot.conversation import ConversationService, Person
+from bot.processes import EngineStack
+from bot.training import model_is_current
+from core.screens import Screen
+
+TEST_PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055"}
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the test session: own ports, instance folder and log folder."""
+    os.environ.update(TEST_PORTS)
+    os.environ["INSTANCE_DIR"] = str(tmp_path_factory.mktemp("instance"))
+    os.environ["LOG_DIR"] = str(tmp_path_factory.mktemp("logs"))
+    os.environ["ENGINE_TIMEOUT"] = "20"  # generous: CI machines are small
+    os.environ.pop("TELEGRAM_BOT_TOKEN", None)
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[EngineStack]:
+    """The real Rasa server and action server, running the trained model."""
+    if not model_is_current(settings.model_path):
+        pytest.fail("the model is missing or outdated: run `make test` (it trains when needed)")
+    stack = EngineStack(settings)
+    await stack.ensure_running()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def service(settings: Settings, engine: EngineStack) -> ConversationService:
+    """The conversation service wired to the running engine (no flood control)."""
+    return build_service(settings, with_flood_control=False)
+
+
+class Chat:
+    """One person talking to the assistant through the shared conversation path."""
+
+    def __init__(self, service: ConversationService, client_language: str | None = None) -> None:
+        self.service = service
+        self.person = Person("test", uuid.uuid4().hex, client_language)
+
+    async def say(self, text: str) -> list[Screen]:
+        """Send a text (or a button payload) and return the replies."""
+        return await self.service.handle_text(self.person, text)
+
+    async def last(self, text: str) -> Screen:
+        """The last reply to a message."""
+        screens = await self.say(text)
+        assert screens, "no reply"
+        return screens[-1]
+
+
+@pytest.fixture
+def chat(service: ConversationService):
+    """A factory of fresh conversations."""
+    return lambda client_language=None: Chat(service, client_language)

@@ -1,0 +1,44 @@
+"""Run the real PTB application against the local Bot API stand-in."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.conversation import ConversationService
+from bot.telegram_channel import build_application
+from tests.support.fake_bot_api import FakeBotAPI
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotAPI, settings: Settings, service: ConversationService
+) -> AsyncIterator[Application]:
+    """Start polling the stand-in with the production application; stop cleanly afterwards."""
+    local = dataclasses.replace(
+        settings,
+        telegram_token=api.token,
+        telegram_base_url=api.base_url,
+        telegram_base_file_url=api.base_file_url,
+    )
+    application = build_application(local, service)
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+def button_payloads(params: dict) -> list[str]:
+    """Callback data of an inline keyboard in recorded sendMessage params."""
+    markup = params.get("reply_markup") or {}
+    return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]

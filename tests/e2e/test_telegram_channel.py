@@ -1,0 +1,111 @@
+"""The Telegram channel end to end: PTB polling a local Bot API stand-in, the real engine behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+
+from bot.app import build_service
+from core import payloads
+from core.common_screens import menu_buttons
+from core.i18n import tr
+from core.screens import Screen
+from tests.e2e.telegram_harness import button_payloads, running_bot
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_engine import FakeEngine
+
+USER = 424242
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotAPI() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def telegram_service(settings, engine):
+    """The production service, with the flood control Telegram uses."""
+    return build_service(settings, with_flood_control=True)
+
+
+async def test_start_language_menu_and_a_button_answer(api, settings, telegram_service):
+    async with running_bot(api, settings, telegram_service):
+        api.mark()
+        api.send_text(USER, "/start", language_code="en")
+        greeting = (await api.wait_for("sendMessage"))[0].params
+        assert greeting["text"] == tr("en", "start.greeting")
+        assert button_payloads(greeting) == [payloads.choose_language("fr"), payloads.choose_language("en")]
+
+        api.mark()
+        api.press_button(USER, payloads.choose_language("fr"))
+        menu = (await api.wait_for("sendMessage"))[0].params
+        await api.wait_for("answerCallbackQuery")
+        assert tr("fr", "menu.title") in menu["text"]
+        assert button_payloads(menu) == [b.payload for b in menu_buttons("fr")]
+
+        api.mark()
+        api.press_button(USER, payloads.EMERGENCY)
+        answer = (await api.wait_for("sendMessage"))[0].params
+        assert answer["text"].startswith(tr("fr", "emergency.numbers").splitlines()[0])
+        assert "114" in answer["text"]
+
+    sends = api.sent_messages()
+    assert len(sends) == 3
+    assert all(params["disable_notification"] is True for params in sends)
+    assert all(params["chat_id"] == USER for params in sends)
+
+
+@pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "document"])
+async def test_media_gets_a_clear_reply_and_is_never_fetched(api, settings, telegram_service, kind):
+    async with running_bot(api, settings, telegram_service):
+        api.mark()
+        getattr(api, f"send_{kind}")(USER, language_code="en")
+        reply = (await api.wait_for("sendMessage"))[0].params
+    assert reply["text"] == tr("en", "media.unsupported")
+    assert reply["disable_notification"] is True
+    assert not api.files_requested
+    assert not [call for call in api.calls if call.method in {"getFile", "forwardMessage", "copyMessage"}]
+
+
+async def test_engine_stopped_still_answers_with_the_static_fallback(api, settings, telegram_service):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead_port = sock.getsockname()[1]
+    stopped = dataclasses.replace(settings, rasa_port=dead_port)
+    async with running_bot(api, stopped, build_service(stopped, with_flood_control=True)):
+        api.mark()
+        api.send_text(USER, "je dors dehors ce soir")
+        reply = (await api.wait_for("sendMessage"))[0].params
+    assert reply["text"].startswith(tr("fr", "fallback.engine_unavailable"))
+    assert "112" in reply["text"] and "119" in reply["text"]
+    assert button_payloads(reply) == [b.payload for b in menu_buttons("fr")]
+    assert reply["disable_notification"] is True
+
+
+async def test_long_screens_are_split_with_buttons_on_the_last_part(api, settings):
+    long_text = "\n\n".join(["Une ligne d'information assez longue. " * 20] * 8)
+    screen = Screen(long_text, "fr", menu_buttons("fr"))
+    async with FakeEngine(replies=[{"custom": screen.to_payload()}]) as fake:
+        local = dataclasses.replace(settings, rasa_port=int(fake.url.rsplit(":", 1)[1]))
+        async with running_bot(api, local, build_service(local, with_flood_control=True)):
+            api.mark()
+            api.send_text(USER, "bonjour")
+            parts = [call.params for call in await api.wait_for("sendMessage", count=2)]
+    assert all(len(part["text"]) <= 4096 for part in parts)
+    assert "reply_markup" not in parts[0] or not button_payloads(parts[0])
+    assert button_payloads(parts[-1]) == [b.payload for b in menu_buttons("fr")]
+
+
+async def test_a_flood_is_slowed_down_with_a_reply(api, settings, telegram_service):
+    flood_settings = dataclasses.replace(settings, flood_max_messages=3)
+    service = build_service(flood_settings, with_flood_control=True)
+    async with running_bot(api, flood_settings, service):
+        api.mark()
+        for index in range(6):
+            api.send_text(USER + 1, f"bonjour {index}")
+        await api.wait_for("sendMessage", count=4, timeout=30)
+    texts = [params["text"] for params in api.sent_messages()]
+    assert texts.count(tr("fr", "flood.slow_down")) == 1

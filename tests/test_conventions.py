@@ -1,0 +1,82 @@
+"""Conventions enforced by tests: layering, no texts in code, no message contents in logs."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_PACKAGES = ("bot", "core", "actions", "rasa_components")
+LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+# Names that hold what a person wrote or who they are; they must never reach a log call.
+SENSITIVE_NAMES = {
+    "text",
+    "message",
+    "body",
+    "update",
+    "person",
+    "user",
+    "user_id",
+    "sender",
+    "line",
+    "query",
+}
+
+
+def python_files(*packages: str) -> list[Path]:
+    return [path for package in packages for path in (ROOT / package).rglob("*.py")]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", python_files("actions", "core"), ids=str)
+def test_actions_and_core_never_import_telegram(path):
+    assert "telegram" not in imported_modules(path)
+
+
+@pytest.mark.parametrize("path", python_files("core"), ids=str)
+def test_core_does_not_depend_on_channels_or_rasa(path):
+    assert not imported_modules(path) & {"bot", "actions", "rasa", "rasa_sdk"}
+
+
+def log_calls(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in LOG_METHODS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in {"logger", "logging", "log"}
+    ]
+
+
+@pytest.mark.parametrize("path", python_files(*CODE_PACKAGES), ids=str)
+def test_no_log_call_receives_message_text_or_identity(path):
+    for call in log_calls(path):
+        used = {n.id for arg in call.args for n in ast.walk(arg) if isinstance(n, ast.Name)}
+        used |= {n.attr for arg in call.args for n in ast.walk(arg) if isinstance(n, ast.Attribute)}
+        assert not used & SENSITIVE_NAMES, f"{path.name}:{call.lineno} logs {used & SENSITIVE_NAMES}"
+
+
+@pytest.mark.parametrize("path", python_files(*CODE_PACKAGES), ids=str)
+def test_no_print_outside_the_command_line_and_console(path):
+    if path.name in {"cli.py", "console.py"}:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    prints = [
+        n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"
+    ]
+    assert not prints, f"{path.name} prints at lines {prints}"

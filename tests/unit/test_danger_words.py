@@ -1,0 +1,30 @@
+import pytest
+
+from core.danger import contains_danger, lexicon, matching_language
+from core.languages import SUPPORTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["help he is going to hurt me", "Il va me FRAPPER !!", "au secours", "he has a knife", "on m'a enfermée"],
+)
+def test_danger_phrases_match_in_any_case_and_accent(text):
+    assert contains_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["je dors dehors ce soir", "bonjour", "what are my rights", "gunther", "un couteau-suisse"]
+)
+def test_ordinary_messages_do_not_match(text):
+    # "couteau-suisse" still names a knife: only the first four must stay quiet.
+    assert contains_danger(text) is (text == "un couteau-suisse")
+
+
+def test_every_supported_language_has_danger_phrases():
+    assert set(SUPPORTED) <= set(lexicon())
+    assert all(lexicon()[code] for code in SUPPORTED)
+
+
+def test_matching_language_names_the_lexicon():
+    assert matching_language("they will kill me") == "en"
+    assert matching_language("il me menace") == "fr"

@@ -1,0 +1,22 @@
+from core import languages
+
+
+def test_explicit_choice_wins_over_everything():
+    assert languages.resolve(chosen="en", detected="fr", previous="fr", client="fr") == "en"
+
+
+def test_detection_wins_over_previous_and_client():
+    assert languages.resolve(detected="en", previous="fr", client="fr") == "en"
+
+
+def test_previous_then_client_then_french():
+    assert languages.resolve(previous="en", client="fr") == "en"
+    assert languages.resolve(client="en-GB") == "en"
+    assert languages.resolve(client="de") == "fr"
+    assert languages.resolve() == "fr"
+
+
+def test_normalise_rejects_unsupported_codes():
+    assert languages.normalise("EN_us") == "en"
+    assert languages.normalise("pt-BR") is None
+    assert languages.normalise("") is None

@@ -1,0 +1,55 @@
+import io
+import json
+
+from bot.console import parse_line, render_for_terminal, reply_record
+from core import payloads
+from core.screens import Button, Screen
+
+
+def test_screen_survives_the_trip_through_rasa_custom_json():
+    screen = Screen("t", "en", (Button("A", "/menu"),), "greet", True, ("erase",))
+    assert Screen.from_payload(json.loads(json.dumps(screen.to_payload()))) == screen
+
+
+def test_console_lines_text_payload_and_sender():
+    assert parse_line("bonjour\n") == ("console-user", "bonjour")
+    assert parse_line('{"payload": "/menu"}') == ("console-user", "/menu")
+    assert parse_line('{"text": "hi", "sender": "b"}') == ("b", "hi")
+    assert parse_line("{not json") == ("console-user", "{not json")
+    assert parse_line('{"other": 1}') == ("console-user", "")
+
+
+def test_reply_record_has_the_documented_fields():
+    record = reply_record("s", Screen("t", "fr", (Button("A", "/menu"),), "greet"))
+    assert record == {
+        "sender": "s",
+        "text": "t",
+        "buttons": [{"title": "A", "payload": "/menu"}],
+        "language": "fr",
+        "intent": "greet",
+    }
+
+
+def test_terminal_rendering_numbers_buttons():
+    text = render_for_terminal(Screen("Menu", "en", (Button("A", "/a"), Button("B", "/b"))))
+    assert "[1] A" in text and "[2] B" in text
+
+
+def test_language_payload_fits_telegram_callback_limit():
+    assert len(payloads.choose_language("fr").encode()) <= 64
+    assert json.loads(payloads.choose_language("en").removeprefix("/choose_language")) == {"lang_code": "en"}
+
+
+def test_json_console_answers_each_line(monkeypatch):
+    import asyncio
+
+    from bot import console
+
+    class Service:
+        async def handle_text(self, person, text):
+            return [Screen(f"echo {len(text)}", "fr")]
+
+    out = io.StringIO()
+    asyncio.run(console.run_json(Service(), io.StringIO('a\n{"payload": "/menu"}\n\n'), out))
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["text"] for line in lines] == ["echo 1", "echo 5", "echo 0"]
