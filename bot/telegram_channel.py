@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -113,21 +112,24 @@ def build_application(settings: Settings, service: ConversationService) -> Appli
     return application
 
 
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+def webhook_options(settings: Settings) -> dict:
+    """Arguments of the webhook listener: Telegram must present the secret token."""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret or None,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def run_telegram(settings: Settings, service: ConversationService) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
     application = build_application(settings, service)
-    allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=allowed,
-            drop_pending_updates=False,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
-        application.run_polling(allowed_updates=allowed)
-
-
-__all__ = ["ChatType", "build_application", "run_telegram"]
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)

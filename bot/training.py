@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,5 +63,6 @@ def ensure_model(model_path: Path, force: bool = False) -> None:
         "--out", str(model_path.parent), "--fixed-model-name", model_path.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     expected = fingerprint()
-    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr)
+    quiet_progress = {**os.environ, "TQDM_DISABLE": "1"} if not sys.stderr.isatty() else None
+    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr, env=quiet_progress)
     _fingerprint_file(model_path).write_text(expected + "\n")
