@@ -42,6 +42,7 @@ model: setup  ## train only when the training data changed
 
 bench: setup catalogs model  ## latency, throughput and memory figures
 	$(PY) scripts/benchmark.py
+	$(PY) scripts/nlu_eval.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,9 @@ def serve_engine(settings: Settings) -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
+    from bot import engine_tuning
+
+    engine_tuning.apply()
     os.environ["ACTION_ENDPOINT_URL"] = settings.actions_url
     # Rasa logs user messages at DEBUG level: keep it at WARNING, structured logs included.
     configure_logging_and_warnings(logging.WARNING)
