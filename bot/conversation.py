@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class ConversationService:
         self._memory = memory
         self._flood = flood
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._last_pruned = time.monotonic()
 
     def pseudonym(self, person: Person) -> str:
         """The keyed pseudonym of a person."""
@@ -56,6 +58,7 @@ class ConversationService:
     async def handle_text(self, person: Person, text: str) -> list[Screen]:
         """Answer one text message (or button payload), in order for each person."""
         pseudonym = self.pseudonym(person)
+        self._prune_now_and_then()
         async with self._lock(pseudonym):
             held_back = self._flood_reply(person, pseudonym, text)
             if held_back is not None:
@@ -74,6 +77,15 @@ class ConversationService:
         pseudonym = self.pseudonym(person)
         self._memory.forget(pseudonym)
         return await self._engine.forget(pseudonym)
+
+    def _prune_now_and_then(self, every_seconds: float = 60.0) -> None:
+        """Drop expired per-person memory so a long-running bot stays small."""
+        if time.monotonic() - self._last_pruned < every_seconds:
+            return
+        self._last_pruned = time.monotonic()
+        self._memory.prune()
+        if self._flood is not None:
+            self._flood.prune()
 
     def _lock(self, pseudonym: str) -> asyncio.Lock:
         """The lock that keeps one person's messages in order."""

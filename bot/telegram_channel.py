@@ -16,7 +16,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.conversation import ConversationService, Person
-from bot.telegram_render import keyboard, split_text
+from bot.telegram_render import command_text, keyboard, split_text
 from core.common_screens import static_fallback
 from core.screens import Screen
 
@@ -52,7 +52,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person, message = person_of(update), update.effective_message
     if person is None or message is None or message.text is None:
         return
-    screens = await service_of(context).handle_text(person, message.text)
+    screens = await service_of(context).handle_text(person, command_text(message.text))
     await send_screens(context, message.chat_id, screens)
 
 

@@ -23,6 +23,16 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return [part for part in parts if part] or [""]
 
 
+def command_text(text: str) -> str:
+    """`/cmd@our_bot args` -> `/cmd`: the engine knows commands by name only; other text is kept."""
+    if not text.startswith("/"):
+        return text
+    command = text.split(maxsplit=1)[0]
+    if "{" in command:  # a payload with entities, e.g. /choose_language{"lang_code":"en"}
+        return text
+    return command.split("@", 1)[0]
+
+
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
     """One button per row: easy to tap on a phone."""
     rows = [

@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.ptb import polling
 
 USER_ID = 4242
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("OK", callback_data="ok")]])
@@ -62,16 +63,8 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 @pytest.fixture
 async def app(api: FakeBotAPI) -> AsyncIterator[Application]:
     """A PTB Application polling the fake server, shut down cleanly afterwards."""
-    application = build_app(api)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(build_app(api)) as application:
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 async def test_echo_and_callback_query(api: FakeBotAPI, app: Application) -> None:

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.conversation import ConversationService
 from bot.telegram_channel import build_application
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.ptb import polling
 
 
 @asynccontextmanager
@@ -25,17 +26,8 @@ async def running_bot(
         telegram_base_url=api.base_url,
         telegram_base_file_url=api.base_file_url,
     )
-    application = build_application(local, service)
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(build_application(local, service)) as application:
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 def button_payloads(params: dict) -> list[str]:

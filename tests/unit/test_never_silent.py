@@ -94,3 +94,16 @@ async def test_flood_is_answered_once_and_danger_still_gets_through(detector):
     assert answers[3:] == [[], []]
     assert len(engine.received) == 3  # two before the flood, then the danger message
     assert danger == [Screen("ok", "fr")]
+
+
+async def test_per_person_memory_is_pruned_while_running(detector):
+    reply = Screen("ok", "fr").to_payload()
+    async with FakeEngine(replies=[{"custom": reply}]) as engine:
+        flood = FloodGate(5, 1)
+        service = service_for(engine.url, detector, flood=flood)
+        await service.handle_text(Person("test", "a"), "bonjour")
+        assert flood._windows
+        service._last_pruned = -(10**9)
+        flood._clock = lambda: 10**9
+        await service.handle_text(Person("test", "b"), "bonjour")
+    assert list(flood._windows) == [Pseudonymiser(KEY).of("test", "b")]
