@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.base import ScreenAction
-from core.common_screens import back_to_menu, menu_buttons
+from core.common_screens import back_to_menu
 from core.i18n import N_, tr
 from core.screens import Screen
 
@@ -24,19 +24,10 @@ class InformationAction(ScreenAction):
 
     body_msgid = ""
     source_msgid = ""
-    with_menu = False
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        buttons = menu_buttons(language) if self.with_menu else back_to_menu(language)
-        return [Screen(sourced(language, self.body_msgid, self.source_msgid), language, buttons)]
-
-
-class ActionRightsOverview(InformationAction):
-    """My rights: the rights that hold whatever a person's papers."""
-
-    action_name = "action_rights_overview"
-    body_msgid = N_("rights.overview")
-    source_msgid = N_("rights.overview.source")
+        text = sourced(language, self.body_msgid, self.source_msgid)
+        return [Screen(text, language, back_to_menu(language))]
 
 
 class ActionScreeningIntro(InformationAction):
@@ -61,12 +52,3 @@ class ActionProfessionalInfo(InformationAction):
     action_name = "action_professional_info"
     body_msgid = N_("professional.info")
     source_msgid = N_("professional.info.source")
-
-
-class ActionShelterTonight(InformationAction):
-    """Nowhere to sleep tonight: 115 first."""
-
-    action_name = "action_shelter_tonight"
-    body_msgid = N_("shelter.tonight")
-    source_msgid = N_("shelter.tonight.source")
-    with_menu = True

@@ -28,3 +28,16 @@ def test_every_supported_language_has_danger_phrases():
 def test_matching_language_names_the_lexicon():
     assert matching_language("they will kill me") == "en"
     assert matching_language("il me menace") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quelqu'un me suit", True),
+        ("he is following me", True),
+        ("le médecin qui me suit", False),  # "suivre" also means following someone's care
+        ("follow me on insta", False),
+    ],
+)
+def test_being_followed_is_danger_but_medical_follow_up_is_not(text, expected):
+    assert contains_danger(text) is expected
