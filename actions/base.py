@@ -14,6 +14,7 @@ from core.screens import Screen
 
 LANGUAGE_SLOT = "language"
 LANGUAGE_CHOSEN_SLOT = "language_chosen"
+AUTO_ERASE_SLOT = "auto_erase_seconds"
 
 
 def metadata(tracker: Tracker) -> dict[str, Any]:
@@ -39,6 +40,12 @@ def conversation_language(tracker: Tracker) -> str:
     )
 
 
+def auto_erase_seconds(tracker: Tracker) -> int | None:
+    """The auto-erase delay the person chose, or None when off."""
+    value = tracker.get_slot(AUTO_ERASE_SLOT)
+    return int(value) if value else None
+
+
 class ScreenAction(Action):
     """An action whose whole job is to show screens in the person's language."""
 
@@ -56,6 +63,10 @@ class ScreenAction(Action):
         """Events to record besides the language (none by default)."""
         return []
 
+    def erase_after(self, tracker: Tracker) -> int | None:
+        """The auto-erase delay to stamp on this action's screens."""
+        return auto_erase_seconds(tracker)
+
     def language(self, tracker: Tracker) -> str:
         """The language to answer in."""
         return conversation_language(tracker)
@@ -65,7 +76,8 @@ class ScreenAction(Action):
     ) -> list[EventType]:
         """Send the screens, each tagged with the intent it answers."""
         language = self.language(tracker)
-        intent = latest_intent(tracker)
+        intent, erase_after = latest_intent(tracker), self.erase_after(tracker)
         for screen in self.screens(language, tracker):
-            dispatcher.utter_message(json_message=replace(screen, intent=intent).to_payload())
+            stamped = replace(screen, intent=intent, erase_after=erase_after)
+            dispatcher.utter_message(json_message=stamped.to_payload())
         return [SlotSet(LANGUAGE_SLOT, language), *self.events(language, tracker)]

@@ -40,8 +40,9 @@ def answer_screen(language: str, content: RightsContent, item: RightsItem) -> Sc
     buttons += [
         Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
         Button(tr(language, "rights.button.topics"), payloads.RIGHTS),
+        Button(tr(language, "menu.button.erase"), payloads.ERASE),  # quick exit on every detail
     ]
-    return Screen(text, language, tuple(buttons))
+    return Screen(text, language, tuple(buttons), protect=True)  # details: no forwarding or saving
 
 
 def topics_screen(language: str, content: RightsContent, lead_msgid: str) -> Screen:
@@ -125,5 +126,6 @@ class ActionRightsSource(ScreenAction):
         buttons = (
             Button(tr(language, "rights.button.back_to_answer"), open_payload(content, item)),
             Button(tr(language, "rights.button.topics"), payloads.RIGHTS),
+            Button(tr(language, "menu.button.erase"), payloads.ERASE),
         )
-        return [Screen(text, language, buttons)]
+        return [Screen(text, language, buttons, protect=True)]

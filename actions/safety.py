@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import ScreenAction
-from core.common_screens import emergency
-from core.i18n import tr
-from core.screens import ERASE_DIRECTIVE, Screen
+from actions.base import AUTO_ERASE_SLOT, ScreenAction, auto_erase_seconds
+from core import payloads
+from core.common_screens import back_to_menu, emergency
+from core.i18n import N_, tr
+from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE, Button, Screen
 
 
 class ActionEmergency(ScreenAction):
@@ -27,3 +29,65 @@ class ActionEraseConversation(ScreenAction):
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         text = tr(language, "erase.done")
         return [Screen(text, language, directives=(ERASE_DIRECTIVE,))]
+
+
+AUTO_ERASE_CHOICES = (0, 300, 3600, 86400)  # off, 5 minutes, 1 hour, 24 hours
+AUTO_ERASE_LABELS = {
+    0: N_("auto_erase.button.off"),
+    300: N_("auto_erase.button.5min"),
+    3600: N_("auto_erase.button.1h"),
+    86400: N_("auto_erase.button.24h"),
+}
+
+
+def auto_erase_buttons(language: str) -> tuple[Button, ...]:
+    """One button per auto-erase delay."""
+    return tuple(
+        Button(tr(language, AUTO_ERASE_LABELS[seconds]), payloads.set_auto_erase(seconds))
+        for seconds in AUTO_ERASE_CHOICES
+    )
+
+
+def chosen_seconds(tracker: Tracker) -> int | None:
+    """The delay carried by an auto-erase button, if it is one of the choices."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "seconds":
+            try:
+                seconds = int(entity.get("value"))
+            except (TypeError, ValueError):
+                return None
+            return seconds if seconds in AUTO_ERASE_CHOICES else None
+    return None
+
+
+class ActionAutoErase(ScreenAction):
+    """Offer the auto-erase delays, showing the current one."""
+
+    action_name = "action_auto_erase"
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        current = tr(language, AUTO_ERASE_LABELS[auto_erase_seconds(tracker) or 0])
+        return [
+            Screen(tr(language, "auto_erase.prompt", current=current), language, auto_erase_buttons(language))
+        ]
+
+
+class ActionSetAutoErase(ScreenAction):
+    """Apply the chosen delay to this conversation, past messages included."""
+
+    action_name = "action_set_auto_erase"
+
+    def erase_after(self, tracker: Tracker) -> int | None:
+        seconds = chosen_seconds(tracker)
+        return auto_erase_seconds(tracker) if seconds is None else (seconds or None)
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        seconds = chosen_seconds(tracker)
+        if seconds is None:
+            return ActionAutoErase().screens(language, tracker)
+        text = tr(language, "auto_erase.set", current=tr(language, AUTO_ERASE_LABELS[seconds]))
+        return [Screen(text, language, back_to_menu(language), directives=(AUTO_ERASE_DIRECTIVE,))]
+
+    def events(self, language: str, tracker: Tracker) -> list[EventType]:
+        seconds = chosen_seconds(tracker)
+        return [] if seconds is None else [SlotSet(AUTO_ERASE_SLOT, seconds or None)]

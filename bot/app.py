@@ -10,6 +10,9 @@ from bot.language_detection import LanguageDetector
 from bot.pseudonym import Pseudonymiser
 from bot.session_memory import LanguageMemory
 from core.i18n import check_catalogs
+from storage.crypto import FieldCipher
+from storage.database import make_engine, migrate
+from storage.message_ledger import MessageLedger
 
 
 def build_service(settings: Settings, with_flood_control: bool) -> ConversationService:
@@ -22,6 +25,12 @@ def build_service(settings: Settings, with_flood_control: bool) -> ConversationS
         engine=EngineClient(settings.rasa_url, settings.rasa_token, settings.engine_timeout),
         pseudonymiser=Pseudonymiser(settings.pseudonym_key),
         detector=LanguageDetector(),
-        memory=LanguageMemory(settings.language_memory_seconds),
+        memory=LanguageMemory(settings.conversation_ttl_seconds),
         flood=flood,
     )
+
+
+def build_ledger(settings: Settings) -> MessageLedger:
+    """The message ledger, on a database migrated to the latest schema."""
+    migrate(settings.database_url)
+    return MessageLedger(make_engine(settings.database_url), FieldCipher(settings.data_key))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.secrets import instance_secret
+from storage.database import database_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,8 +56,12 @@ class Settings:
     webhook_secret: str
     flood_max_messages: int
     flood_window_seconds: float
-    language_memory_seconds: float
+    conversation_ttl_seconds: float
     log_dir: Path
+    database_url: str
+    data_key: str
+    quick_exit_line: str
+    erase_sweep_seconds: float
 
     @property
     def rasa_url(self) -> str:
@@ -95,6 +100,11 @@ def load_settings() -> Settings:
         webhook_secret=_text("TELEGRAM_WEBHOOK_SECRET"),
         flood_max_messages=int(_number("FLOOD_MAX_MESSAGES", 8, 1, 1000)),
         flood_window_seconds=_number("FLOOD_WINDOW_SECONDS", 10, 1, 3600),
-        language_memory_seconds=_number("CONVERSATION_TTL_SECONDS", 86400, 60, 30 * 86400),
+        conversation_ttl_seconds=_number("CONVERSATION_TTL_SECONDS", 86400, 60, 30 * 86400),
         log_dir=Path(_text("LOG_DIR") or REPO_ROOT / "var" / "log"),
+        database_url=database_url(instance_dir),
+        data_key=instance_secret("DATA_KEY", instance_dir, "data.key"),
+        # What stays after a quick exit: nothing by default, or one innocuous line.
+        quick_exit_line=os.environ.get("QUICK_EXIT_LINE", "").strip(),
+        erase_sweep_seconds=_number("ERASE_SWEEP_SECONDS", 15, 1, 3600),
     )

@@ -12,10 +12,16 @@ from bot.flood import FloodGate, Verdict
 from bot.language_detection import LanguageDetector
 from bot.pseudonym import Pseudonymiser
 from bot.session_memory import LanguageMemory
-from core import languages
+from core import languages, payloads
 from core.common_screens import slow_down, static_fallback, unsupported_media
 from core.danger import contains_danger
+from core.i18n import tr
 from core.screens import ERASE_DIRECTIVE, Screen
+
+
+def is_quick_exit(text: str) -> bool:
+    """The quick-exit command or button."""
+    return text.strip().lower().split("@")[0] in payloads.QUICK_EXIT_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class ConversationService:
         pseudonym = self.pseudonym(person)
         self._prune_now_and_then()
         async with self._lock(pseudonym):
+            if is_quick_exit(text):  # before flood control and without the engine: always works
+                return await self._quick_exit(person)
             held_back = self._flood_reply(person, pseudonym, text)
             if held_back is not None:
                 return held_back
@@ -77,6 +85,12 @@ class ConversationService:
         pseudonym = self.pseudonym(person)
         self._memory.forget(pseudonym)
         return await self._engine.forget(pseudonym)
+
+    async def _quick_exit(self, person: Person) -> list[Screen]:
+        """Forget everything about the person; the channel then erases the messages."""
+        language = self.language_for(person)
+        await self.forget(person)
+        return [Screen(tr(language, "erase.done"), language, directives=(ERASE_DIRECTIVE,))]
 
     def _prune_now_and_then(self, every_seconds: float = 60.0) -> None:
         """Drop expired per-person memory so a long-running bot stays small."""

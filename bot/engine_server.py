@@ -18,6 +18,7 @@ def serve_engine(settings: Settings) -> None:
 
     engine_tuning.apply()
     os.environ["ACTION_ENDPOINT_URL"] = settings.actions_url
+    os.environ["CONVERSATION_TTL_SECONDS"] = str(int(settings.conversation_ttl_seconds))
     # Rasa logs user messages at DEBUG level: keep it at WARNING, structured logs included.
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -16,13 +18,19 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.conversation import ConversationService, Person
+from bot.erasure import Eraser
 from bot.telegram_render import command_text, keyboard, split_text
 from core.common_screens import static_fallback
-from core.screens import Screen
+from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE, Screen
+from storage.message_ledger import MessageLedger
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SERVICE_KEY = "conversation_service"
+ERASER_KEY = "eraser"
+SETTINGS_KEY = "settings"
+SWEEPER_KEY = "sweeper"
+DELETE_BATCH = 100  # the Bot API's limit for deleteMessages
 
 
 def person_of(update: Update) -> Person | None:
@@ -38,13 +46,70 @@ def service_of(context: ContextTypes.DEFAULT_TYPE) -> ConversationService:
     return context.application.bot_data[SERVICE_KEY]
 
 
-async def send_screens(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screens: list[Screen]) -> None:
-    """Send each screen silently; long texts are split and the buttons go on the last part."""
+async def send_screens(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    screens: list[Screen],
+    person: Person | None = None,
+    incoming_id: int | None = None,
+) -> None:
+    """Send the screens silently and record every id exchanged; erase instead on a quick exit."""
+    eraser: Eraser | None = context.application.bot_data.get(ERASER_KEY)
+    pseudonym = service_of(context).pseudonym(person) if person else None
+    if any(ERASE_DIRECTIVE in screen.directives for screen in screens):
+        await quick_exit(context, chat_id, pseudonym, incoming_id)
+        return
+    erase_after = screens[-1].erase_after if screens else None
     for screen in screens:
-        parts = split_text(screen.text)
-        for index, part in enumerate(parts):
-            markup = keyboard(screen) if index == len(parts) - 1 else None
-            await context.bot.send_message(chat_id, part, reply_markup=markup, protect_content=screen.protect)
+        for message_id in await _send_screen(context, chat_id, screen):
+            if eraser and pseudonym:
+                await eraser.record(pseudonym, chat_id, message_id, screen.erase_after)
+    if eraser and pseudonym and incoming_id is not None:
+        await eraser.record(pseudonym, chat_id, incoming_id, erase_after)
+    if eraser and pseudonym and any(AUTO_ERASE_DIRECTIVE in s.directives for s in screens):
+        await eraser.reschedule(pseudonym, erase_after)
+
+
+async def _send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> list[int]:
+    """One screen: long texts split, buttons on the last part; returns the sent message ids."""
+    parts = split_text(screen.text)
+    sent = []
+    for index, part in enumerate(parts):
+        markup = keyboard(screen) if index == len(parts) - 1 else None
+        message = await context.bot.send_message(
+            chat_id, part, reply_markup=markup, protect_content=screen.protect
+        )
+        sent.append(message.message_id)
+    return sent
+
+
+async def quick_exit(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, pseudonym: str | None, incoming_id: int | None
+) -> None:
+    """Delete every message of the conversation; leave at most one innocuous line."""
+    eraser: Eraser | None = context.application.bot_data.get(ERASER_KEY)
+    extra = [incoming_id] if incoming_id is not None else []
+    if eraser and pseudonym:
+        await eraser.erase_all(pseudonym, chat_id, extra)
+    elif extra:
+        await delete_messages(context.bot, chat_id, extra)
+    line = context.application.bot_data[SETTINGS_KEY].quick_exit_line
+    if line:
+        await context.bot.send_message(chat_id, line)
+
+
+async def delete_messages(bot: Bot, chat_id: int, message_ids: list[int]) -> None:
+    """Delete in batches; if a batch is refused, try each message on its own."""
+    for start in range(0, len(message_ids), DELETE_BATCH):
+        batch = message_ids[start : start + DELETE_BATCH]
+        try:
+            await bot.delete_messages(chat_id, batch)
+        except TelegramError:
+            for message_id in batch:
+                try:
+                    await bot.delete_message(chat_id, message_id)
+                except TelegramError as error:  # too old or already gone: nothing more to do
+                    logger.info("a message could not be deleted: %s", type(error).__name__)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +118,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if person is None or message is None or message.text is None:
         return
     screens = await service_of(context).handle_text(person, command_text(message.text))
-    await send_screens(context, message.chat_id, screens)
+    await send_screens(context, message.chat_id, screens, person, message.message_id)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,7 +130,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query.message is None:
         return
     screens = await service_of(context).handle_text(person, query.data or "")
-    await send_screens(context, query.message.chat.id, screens)
+    await send_screens(context, query.message.chat.id, screens, person)
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,7 +139,7 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if person is None or message is None:
         return
     screens = await service_of(context).handle_unsupported(person)
-    await send_screens(context, message.chat_id, screens)
+    await send_screens(context, message.chat_id, screens, person, message.message_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,13 +150,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = person_of(update)
     language = service_of(context).language_for(person) if person else "fr"
     try:
-        await send_screens(context, update.effective_chat.id, [static_fallback(language)])
+        await send_screens(context, update.effective_chat.id, [static_fallback(language)], person)
     except Exception as error:  # noqa: BLE001 - last resort; nothing else can be done here
         logger.error("fallback send failed: %s", type(error).__name__)
 
 
-def build_application(settings: Settings, service: ConversationService) -> Application:
-    """The PTB application: private chats only, every send without notification sound."""
+def build_application(
+    settings: Settings, service: ConversationService, ledger: MessageLedger | None = None
+) -> Application:
+    """The PTB application: private chats only, silent sends, erasure from the ledger."""
     application = (
         Application.builder()
         .token(settings.telegram_token)
@@ -99,9 +166,15 @@ def build_application(settings: Settings, service: ConversationService) -> Appli
         .base_file_url(settings.telegram_base_file_url)
         .defaults(Defaults(disable_notification=True))
         .concurrent_updates(64)  # one person's messages stay ordered by the service's locks
+        .post_init(start_sweeper)
+        .post_shutdown(stop_sweeper)
         .build()
     )
     application.bot_data[SERVICE_KEY] = service
+    application.bot_data[SETTINGS_KEY] = settings
+    if ledger is not None:
+        bot = application.bot
+        application.bot_data[ERASER_KEY] = Eraser(ledger, lambda chat, ids: delete_messages(bot, chat, ids))
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
@@ -110,6 +183,21 @@ def build_application(settings: Settings, service: ConversationService) -> Appli
     )
     application.add_error_handler(on_error)
     return application
+
+
+async def start_sweeper(application: Application) -> None:
+    """Auto-erase runs while the bot runs; due times live in the ledger, so a restart loses none."""
+    eraser: Eraser | None = application.bot_data.get(ERASER_KEY)
+    if eraser is not None:
+        every = application.bot_data[SETTINGS_KEY].erase_sweep_seconds
+        application.bot_data[SWEEPER_KEY] = asyncio.create_task(eraser.run_sweeper(every))
+
+
+async def stop_sweeper(application: Application) -> None:
+    """Stop the auto-erase task."""
+    task = application.bot_data.pop(SWEEPER_KEY, None)
+    if task is not None:
+        task.cancel()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -128,7 +216,9 @@ def webhook_options(settings: Settings) -> dict:
 
 def run_telegram(settings: Settings, service: ConversationService) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
-    application = build_application(settings, service)
+    from bot.app import build_ledger
+
+    application = build_application(settings, service, build_ledger(settings))
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings))
     else:

@@ -11,7 +11,14 @@ SCREENING = "/menu_screening"
 ASSOCIATION = "/menu_association"
 EMERGENCY = "/menu_emergency"
 PROFESSIONAL = "/menu_professional"
-ERASE = "/menu_erase"
+ERASE = "/quick_exit"  # handled by the channel itself, so it works even if the engine is down
+QUICK_EXIT_COMMANDS = ("/quick_exit", "/exit")
+AUTO_ERASE = "/auto_erase"
+
+
+def set_auto_erase(seconds: int) -> str:
+    """Payload of an auto-erase choice (0 = off)."""
+    return "/set_auto_erase" + json.dumps({"seconds": seconds}, separators=(",", ":"))
 
 
 def choose_language(code: str) -> str:

@@ -7,8 +7,10 @@ from typing import Any
 
 # Key marking our screens inside Rasa's custom JSON replies.
 SCREEN_KEY = "screen"
-# Directive asking the channel to forget the conversation once the screen is shown.
+# Directive asking the channel to erase the conversation (quick exit).
 ERASE_DIRECTIVE = "erase"
+# Directive telling the channel that the auto-erase delay changed (apply it to past messages).
+AUTO_ERASE_DIRECTIVE = "auto_erase_changed"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Screen:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     intent: str | None = None
     protect: bool = False
+    # Auto-erase delay chosen by the person, in seconds (None: off); the channel schedules it.
+    erase_after: int | None = None
     # Directives for the channel, e.g. "erase" (forget this person's conversation).
     directives: tuple[str, ...] = field(default_factory=tuple)
 
@@ -48,5 +52,6 @@ class Screen:
             buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in body.get("buttons", [])),
             intent=body.get("intent"),
             protect=bool(body.get("protect", False)),
+            erase_after=int(body["erase_after"]) if body.get("erase_after") else None,
             directives=tuple(body.get("directives", [])),
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_PACKAGES = ("bot", "core", "actions", "rasa_components")
+CODE_PACKAGES = ("bot", "core", "actions", "rasa_components", "storage")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 # Names that hold what a person wrote or who they are; they must never reach a log call.
 SENSITIVE_NAMES = {
@@ -43,6 +43,11 @@ def imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", python_files("actions", "core"), ids=str)
 def test_actions_and_core_never_import_telegram(path):
     assert "telegram" not in imported_modules(path)
+
+
+@pytest.mark.parametrize("path", python_files("storage"), ids=str)
+def test_storage_knows_nothing_of_channels_or_the_engine(path):
+    assert not imported_modules(path) & {"telegram", "bot", "actions", "rasa", "rasa_sdk"}
 
 
 @pytest.mark.parametrize("path", python_files("core"), ids=str)

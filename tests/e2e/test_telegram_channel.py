@@ -54,6 +54,7 @@ async def test_start_language_menu_and_a_button_answer(api, settings, telegram_s
 
     sends = api.sent_messages()
     assert len(sends) == 3
+    assert [params.get("protect_content") for params in sends] == [False, False, True]  # details protected
     assert all(params["disable_notification"] is True for params in sends)
     assert all(params["chat_id"] == USER for params in sends)
 

@@ -162,6 +162,7 @@ class FakeBotAPI:
         self._messages: dict[tuple[ChatId, int], JSONDict] = {}
         self._last_bot_message: dict[ChatId, JSONDict] = {}
         self._message_counters: dict[ChatId, itertools.count[int]] = {}
+        self._issued_ids: dict[ChatId, set[int]] = {}
         self._channels: dict[str, JSONDict] = {}
         self._file_paths: dict[str, str] = {}
         self._update_ids = itertools.count(1)
@@ -557,7 +558,9 @@ class FakeBotAPI:
     def _next_message_id(self, chat_id: ChatId) -> int:
         """Next message id in a chat (shared by user and bot messages)."""
         counter = self._message_counters.setdefault(chat_id, itertools.count(1))
-        return next(counter)
+        message_id = next(counter)
+        self._issued_ids.setdefault(chat_id, set()).add(message_id)
+        return message_id
 
     def _new_message(self, chat_id: ChatId, sender: JSONDict, content: JSONDict) -> JSONDict:
         """Create and store a message in ``chat_id``."""
@@ -631,6 +634,14 @@ class FakeBotAPI:
         """Current state of a stored message (after edits), or None if unknown/deleted."""
         found = self._messages.get((chat_id, message_id))
         return copy.deepcopy(found) if found is not None else None
+
+    def issued_ids(self, chat_id: int) -> set[int]:
+        """Every message id ever used in a chat: the person's and the bot's."""
+        return set(self._issued_ids.get(chat_id, set()))
+
+    def remaining_ids(self, chat_id: int) -> set[int]:
+        """Ids of the messages still visible in a chat (not deleted)."""
+        return {message_id for (chat, message_id) in self._messages if chat == chat_id}
 
     def last_bot_message(self, chat_id: int) -> JSONDict | None:
         """Current state of the last message the bot sent to ``chat_id``."""

@@ -7,7 +7,15 @@ from core.screens import Button, Screen
 
 
 def test_screen_survives_the_trip_through_rasa_custom_json():
-    screen = Screen("t", "en", (Button("A", "/menu"),), "greet", True, ("erase",))
+    screen = Screen(
+        "t",
+        "en",
+        (Button("A", "/menu"),),
+        intent="greet",
+        protect=True,
+        erase_after=300,
+        directives=("erase",),
+    )
     assert Screen.from_payload(json.loads(json.dumps(screen.to_payload()))) == screen
 
 

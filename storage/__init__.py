@@ -1,0 +1,1 @@
+"""Storage of the assistant: encrypted fields, the database engine, migrations and the message ledger."""

@@ -1,0 +1,148 @@
+"""Quick exit and auto-erase on Telegram, end to end, with the real engine and a real database."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import build_ledger, build_service
+from bot.erasure import Eraser
+from bot.logging_setup import configure_logging
+from core import payloads
+from tests.e2e.telegram_harness import running_bot
+from tests.e2e.test_no_contents_in_logs import Recorder
+from tests.support.fake_bot_api import FakeBotAPI
+
+USER = 660055
+
+
+@pytest.fixture
+def api_factory():
+    """Fresh Bot API stand-ins."""
+    return FakeBotAPI
+
+
+@pytest.fixture
+def local(settings, tmp_path):
+    """Settings with a fresh SQLite database for each test."""
+    return dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path}/assistant.db")
+
+
+def deleted_ids(api: FakeBotAPI) -> set[int]:
+    """Every message id the bot asked Telegram to delete."""
+    ids: set[int] = set()
+    for call in api.calls:
+        if call.method == "deleteMessage":
+            ids.add(int(call.params["message_id"]))
+        elif call.method == "deleteMessages":
+            ids.update(int(i) for i in call.params["message_ids"])
+    return ids
+
+
+async def tracker_events(settings, pseudonym: str) -> list[dict]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(
+            f"{settings.rasa_url}/conversations/{pseudonym}/tracker", params={"token": settings.rasa_token}
+        )
+    return response.json().get("events", [])
+
+
+async def converse(api: FakeBotAPI, marker: str) -> None:
+    """A short conversation with texts, buttons and a photo."""
+    for action in (
+        lambda: api.send_text(USER, "/start"),
+        lambda: api.press_button(USER, payloads.choose_language("fr")),
+        lambda: api.send_text(USER, f"je dors dehors ce soir {marker}"),
+        lambda: api.press_button(USER, payloads.RIGHTS),
+        lambda: api.send_photo(USER),
+    ):
+        api.mark()
+        action()
+        await api.wait_for("sendMessage")
+
+
+async def test_quick_exit_erases_every_message_and_leaves_nothing_anywhere(api_factory, local, engine):
+    marker = f"zq{uuid.uuid4().hex}"
+    configure_logging(logging.INFO)
+    recorder = Recorder()
+    logging.getLogger().addHandler(recorder)
+    service = build_service(local, with_flood_control=True)
+    try:
+        async with api_factory() as api, running_bot(api, local, service, build_ledger(local)):
+            await converse(api, marker)
+            api.mark()
+            exit_id = api.send_text(USER, "/exit")
+            await api.wait_for("deleteMessages")
+            exchanged = api.issued_ids(USER)
+            assert exit_id in exchanged
+            assert exchanged <= deleted_ids(api), f"not deleted: {sorted(exchanged - deleted_ids(api))}"
+            assert not api.calls_of("sendMessage", since_mark=True)  # nothing left behind by default
+            assert api.remaining_ids(USER) == set()  # the chat is empty
+            pseudonym = service.pseudonym(service_person())
+            events = await tracker_events(local, pseudonym)
+    finally:
+        logging.getLogger().removeHandler(recorder)
+    assert marker not in str(events) and not [e for e in events if e.get("event") == "user"]
+    raw = Path(local.database_url.removeprefix("sqlite:///")).read_bytes()
+    assert marker.encode() not in raw and str(USER).encode() not in raw
+    assert not build_ledger(local).messages_of(pseudonym)
+    logs = "\n".join(recorder.lines) + "".join(
+        p.read_text(errors="replace") for p in local.log_dir.glob("*.log")
+    )
+    assert marker not in logs
+
+
+def service_person():
+    from bot.conversation import Person
+
+    return Person("telegram", str(USER), "fr")
+
+
+async def test_quick_exit_works_with_the_engine_down_and_can_leave_one_line(api_factory, local):
+    stopped = dataclasses.replace(local, rasa_port=1, quick_exit_line="👍")
+    async with (
+        api_factory() as api,
+        running_bot(api, stopped, build_service(stopped, True), build_ledger(stopped)),
+    ):
+        api.mark()
+        api.send_text(USER, "bonjour")
+        await api.wait_for("sendMessage")
+        api.mark()
+        api.press_button(USER, payloads.ERASE)
+        sent = await api.wait_for("sendMessage")
+    assert [call.params["text"] for call in sent] == ["👍"]
+    assert api.remaining_ids(USER) == {max(api.issued_ids(USER))}  # only the innocuous line is left
+
+
+async def test_auto_erase_deletes_when_due_even_after_a_restart(api_factory, local, engine):
+    service = build_service(local, with_flood_control=True)
+    async with api_factory() as api:
+        async with running_bot(api, local, service, build_ledger(local)):
+            api.mark()
+            api.send_text(USER + 1, "/auto_erase")
+            prompt = (await api.wait_for("sendMessage"))[0].params
+            assert payloads.set_auto_erase(300) in str(prompt["reply_markup"])
+            api.mark()
+            api.press_button(USER + 1, payloads.set_auto_erase(300))
+            await api.wait_for("sendMessage")
+        # The bot has stopped: a new process with a new ledger on the same database.
+        eraser = Eraser(build_ledger(local), lambda chat, ids: api_delete(api, chat, ids))
+        assert await eraser.sweep() == 0  # nothing is due yet
+        later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=6)
+        swept = await eraser.sweep(later)
+    assert swept == len(api.issued_ids(USER + 1))
+    assert api.issued_ids(USER + 1) <= set(DELETED)
+
+
+DELETED: list[int] = []
+
+
+async def api_delete(api: FakeBotAPI, chat_id: int, ids: list[int]) -> None:
+    """Stand-in for the Telegram delete call of the restarted process."""
+    DELETED.extend(ids)
