@@ -30,14 +30,6 @@ class InformationAction(ScreenAction):
         return [Screen(text, language, back_to_menu(language))]
 
 
-class ActionScreeningIntro(InformationAction):
-    """Check my situation: the situations the law protects against."""
-
-    action_name = "action_screening_intro"
-    body_msgid = N_("screening.intro")
-    source_msgid = N_("screening.intro.source")
-
-
 class ActionAssociationInfo(InformationAction):
     """Talk to an association: national lines that listen and refer."""
 

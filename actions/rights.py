@@ -14,6 +14,8 @@ from core.rights import RightsContent, RightsItem, Topic, load
 from core.screens import Button, Screen
 
 TOPIC_SLOT = "rights_topic"
+# Never delayed by the safety question: help must come first.
+URGENT_TOPICS = {"numbers", "shelter"}
 ITEM_ENTITY = "item"
 
 
@@ -73,9 +75,14 @@ class ActionRightsTopic(ScreenAction):
     """A topic, reached by its button or by a free question."""
 
     action_name = "action_rights_topic"
+    sensitive = True
 
     def topic(self, tracker: Tracker) -> Topic | None:
         return load().topic_for_intent(latest_intent(tracker))
+
+    def needs_safety_check(self, tracker: Tracker) -> bool:
+        topic = self.topic(tracker)
+        return super().needs_safety_check(tracker) and not (topic and topic.id in URGENT_TOPICS)
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         topic = self.topic(tracker)
@@ -92,6 +99,7 @@ class ActionRightsFollowup(ScreenAction):
     """A follow-up: a button naming it, or a short question about the current topic."""
 
     action_name = "action_rights_followup"
+    sensitive = True
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         content = load()
@@ -115,6 +123,7 @@ class ActionRightsSource(ScreenAction):
     """The legal references and official pages behind an answer, and when it was reviewed."""
 
     action_name = "action_rights_source"
+    sensitive = True
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         content = load()

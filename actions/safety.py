@@ -5,7 +5,14 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import AUTO_ERASE_SLOT, ScreenAction, auto_erase_seconds
+from actions.base import (
+    AUTO_ERASE_SLOT,
+    PENDING_REQUEST_SLOT,
+    SAFETY_CHECKED_SLOT,
+    ScreenAction,
+    auto_erase_seconds,
+    safety_question,
+)
 from core import payloads
 from core.common_screens import back_to_menu, emergency
 from core.i18n import N_, tr
@@ -18,7 +25,13 @@ class ActionEmergency(ScreenAction):
     action_name = "action_emergency"
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [emergency(language)]
+        from actions.screening import in_progress
+
+        screen = emergency(language)
+        if in_progress(tracker):  # danger interrupted the screening: it can be resumed
+            resume = Button(tr(language, "screening.button.resume"), "/screening_resume")
+            screen = Screen(screen.text, language, (resume, *screen.buttons))
+        return [screen]
 
 
 class ActionEraseConversation(ScreenAction):
@@ -91,3 +104,60 @@ class ActionSetAutoErase(ScreenAction):
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         seconds = chosen_seconds(tracker)
         return [] if seconds is None else [SlotSet(AUTO_ERASE_SLOT, seconds or None)]
+
+
+WATCHED_AUTO_ERASE = 300  # someone may look at the phone: messages go after 5 minutes
+
+
+def safety_value(tracker: Tracker) -> str | None:
+    """The answer carried by a safety button."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "safety" and entity.get("value") in {"safe", "watched"}:
+            return str(entity.get("value"))
+    return None
+
+
+class ActionSafetyAnswer(ScreenAction):
+    """Record the safety answer; if someone may look, erase after 5 minutes; then continue."""
+
+    action_name = "action_safety_answer"
+
+    def erase_after(self, tracker: Tracker) -> int | None:
+        watched = safety_value(tracker) == "watched"
+        return WATCHED_AUTO_ERASE if watched else auto_erase_seconds(tracker)
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        answer = safety_value(tracker)
+        if answer is None:
+            return [safety_question(language)]
+        pending = tracker.get_slot(PENDING_REQUEST_SLOT) or payloads.MENU
+        buttons = (
+            Button(tr(language, "safety.button.continue"), pending),
+            Button(tr(language, "safety.button.phone"), payloads.PHONE_SAFETY),
+            Button(tr(language, "menu.button.erase"), payloads.ERASE),
+        )
+        msgid = N_("safety.watched") if answer == "watched" else N_("safety.safe")
+        directives = (AUTO_ERASE_DIRECTIVE,) if answer == "watched" else ()
+        return [Screen(tr(language, msgid), language, buttons, directives=directives)]
+
+    def events(self, language: str, tracker: Tracker) -> list[EventType]:
+        answer = safety_value(tracker)
+        if answer is None:
+            return []
+        events: list[EventType] = [SlotSet(SAFETY_CHECKED_SLOT, True), SlotSet(PENDING_REQUEST_SLOT, None)]
+        if answer == "watched":
+            events.append(SlotSet(AUTO_ERASE_SLOT, WATCHED_AUTO_ERASE))
+        return events
+
+
+class ActionPhoneSafety(ScreenAction):
+    """The short guide to making this chat more discreet, honest about its limits."""
+
+    action_name = "action_phone_safety"
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        buttons = (
+            Button(tr(language, "safety.button.auto_erase"), payloads.AUTO_ERASE),
+            *back_to_menu(language),
+        )
+        return [Screen(tr(language, "safety.phone_card"), language, buttons, protect=True)]

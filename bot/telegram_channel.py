@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -30,6 +33,7 @@ SERVICE_KEY = "conversation_service"
 ERASER_KEY = "eraser"
 SETTINGS_KEY = "settings"
 SWEEPER_KEY = "sweeper"
+LOCKS_KEY = "person_locks"
 DELETE_BATCH = 100  # the Bot API's limit for deleteMessages
 
 
@@ -44,6 +48,18 @@ def person_of(update: Update) -> Person | None:
 def service_of(context: ContextTypes.DEFAULT_TYPE) -> ConversationService:
     """The conversation service shared by all handlers."""
     return context.application.bot_data[SERVICE_KEY]
+
+
+@asynccontextmanager
+async def one_at_a_time(context: ContextTypes.DEFAULT_TYPE, person: Person) -> AsyncIterator[None]:
+    """Handle and answer one update of a person at a time: a quick exit then sees every id."""
+    locks = context.application.bot_data.setdefault(LOCKS_KEY, weakref.WeakValueDictionary())
+    key = service_of(context).pseudonym(person)
+    lock = locks.get(key)
+    if lock is None:
+        lock = locks[key] = asyncio.Lock()
+    async with lock:
+        yield
 
 
 async def send_screens(
@@ -117,8 +133,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person, message = person_of(update), update.effective_message
     if person is None or message is None or message.text is None:
         return
-    screens = await service_of(context).handle_text(person, command_text(message.text))
-    await send_screens(context, message.chat_id, screens, person, message.message_id)
+    async with one_at_a_time(context, person):
+        screens = await service_of(context).handle_text(person, command_text(message.text))
+        await send_screens(context, message.chat_id, screens, person, message.message_id)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -129,8 +146,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     if query.message is None:
         return
-    screens = await service_of(context).handle_text(person, query.data or "")
-    await send_screens(context, query.message.chat.id, screens, person)
+    async with one_at_a_time(context, person):
+        screens = await service_of(context).handle_text(person, query.data or "")
+        await send_screens(context, query.message.chat.id, screens, person)
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,8 +156,9 @@ async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     person, message = person_of(update), update.effective_message
     if person is None or message is None:
         return
-    screens = await service_of(context).handle_unsupported(person)
-    await send_screens(context, message.chat_id, screens, person, message.message_id)
+    async with one_at_a_time(context, person):
+        screens = await service_of(context).handle_unsupported(person)
+        await send_screens(context, message.chat_id, screens, person, message.message_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,3 +24,11 @@ def set_auto_erase(seconds: int) -> str:
 def choose_language(code: str) -> str:
     """Payload of a language button (kept far below Telegram's 64-byte callback limit)."""
     return "/choose_language" + json.dumps({"lang_code": code}, separators=(",", ":"))
+
+
+PHONE_SAFETY = "/phone_safety"
+
+
+def safety_answer(value: str) -> str:
+    """Payload of an answer to the safety question: `safe` or `watched`."""
+    return "/safety_answer" + json.dumps({"safety": value}, separators=(",", ":"))

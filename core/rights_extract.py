@@ -1,4 +1,4 @@
-"""Babel extractor: the catalog ids that data/rights.yml implies (see babel.cfg)."""
+"""Babel extractors: the catalog ids that structured content files imply (see babel.cfg)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,26 @@ from typing import IO, Any
 
 import yaml
 
-from core.rights import parse
+from core import rights, screening
 
 
 def extract(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, None, str, list[str]]]:
     """Yield (line, funcname, message, comments) for every id of the rights content."""
-    content = parse(yaml.safe_load(fileobj.read().decode("utf-8")))
+    content = rights.parse(yaml.safe_load(fileobj.read().decode("utf-8")))
     for msgid in content.msgids():
         kind = "button label, short" if msgid.endswith((".title", ".button")) else "answer, max 560 chars"
         yield 1, None, msgid, [f"Rights {kind}"]
+
+
+def extract_screening(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Yield every question and finding id of the self-screening."""
+    content = screening.parse(yaml.safe_load(fileobj.read().decode("utf-8")))
+    for msgid in content.msgids():
+        kind = (
+            "question, one line, max 120 chars" if msgid.endswith(".question") else "finding, max 140 chars"
+        )
+        yield 1, None, msgid, [f"Screening {kind}"]

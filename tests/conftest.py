@@ -13,6 +13,7 @@ from bot.config import Settings, load_settings
 from bot.conversation import ConversationService, Person
 from bot.processes import EngineStack
 from bot.training import model_is_current
+from core import payloads
 from core.screens import Screen
 
 TEST_PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055"}
@@ -49,12 +50,18 @@ def service(settings: Settings, engine: EngineStack) -> ConversationService:
 class Chat:
     """One person talking to the assistant through the shared conversation path."""
 
-    def __init__(self, service: ConversationService, client_language: str | None = None) -> None:
+    def __init__(
+        self, service: ConversationService, client_language: str | None = None, safe: bool = False
+    ) -> None:
         self.service = service
         self.person = Person("test", uuid.uuid4().hex, client_language)
+        self.declare_safe = safe  # answer the safety question up front, as a returning person would
 
     async def say(self, text: str) -> list[Screen]:
         """Send a text (or a button payload) and return the replies."""
+        if self.declare_safe:
+            self.declare_safe = False
+            await self.service.handle_text(self.person, payloads.safety_answer("safe"))
         return await self.service.handle_text(self.person, text)
 
     async def last(self, text: str) -> Screen:
@@ -67,4 +74,4 @@ class Chat:
 @pytest.fixture
 def chat(service: ConversationService):
     """A factory of fresh conversations."""
-    return lambda client_language=None: Chat(service, client_language)
+    return lambda client_language=None, safe=False: Chat(service, client_language, safe)

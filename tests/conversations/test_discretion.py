@@ -34,7 +34,7 @@ async def test_a_forged_delay_is_refused(chat):
 
 
 async def test_rights_details_are_protected_and_offer_the_quick_exit(chat):
-    screen = await chat("fr").last("comment porter plainte")
+    screen = await chat("fr", safe=True).last("comment porter plainte")
     assert screen.protect
     assert payloads.ERASE in [button.payload for button in screen.buttons]
     assert not (await chat("fr").last(payloads.MENU)).protect
@@ -45,3 +45,41 @@ async def test_every_way_out_asks_the_channel_to_erase(chat, text):
     screen = await chat("fr").last(text)
     assert ERASE_DIRECTIVE in screen.directives
     assert screen.text == tr("fr", "erase.done")
+
+
+async def test_the_safety_question_comes_once_before_details_and_then_continues(chat):
+    person = chat("en")
+    asked = await person.last("how do I file a complaint")
+    assert asked.text == tr("en", "safety.question")
+    assert [b.payload for b in asked.buttons] == [
+        payloads.safety_answer("safe"),
+        payloads.safety_answer("watched"),
+        payloads.ERASE,
+    ]
+    answered = await person.last(payloads.safety_answer("watched"))
+    assert answered.erase_after == 300 and AUTO_ERASE_DIRECTIVE in answered.directives
+    assert answered.text == tr("en", "safety.watched")
+    resume = answered.buttons[0]
+    assert resume.title == tr("en", "safety.button.continue")
+    detail = await person.last(resume.payload)
+    assert detail.text.startswith(tr("en", "rights.complaint.text"))
+    assert detail.erase_after == 300
+    again = await person.last("what about my health")
+    assert again.text.startswith(tr("en", "rights.health.text"))  # asked once per conversation
+
+
+@pytest.mark.parametrize("text", ["I have nowhere to sleep tonight", "which phone numbers can I call"])
+async def test_urgent_help_is_never_delayed_by_the_question(chat, text):
+    screen = await chat("en").last(text)
+    assert screen.text != tr("en", "safety.question")
+    assert "115" in screen.text or "112" in screen.text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("fr", "comment sécuriser mon téléphone"), ("en", "how do I hide this chat")]
+)
+async def test_the_phone_safety_card_is_honest_about_its_limits(chat, language, text):
+    screen = await chat(language).last(text)
+    assert screen.text == tr(language, "safety.phone_card")
+    assert screen.protect
+    assert payloads.AUTO_ERASE in [button.payload for button in screen.buttons]

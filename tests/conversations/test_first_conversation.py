@@ -46,7 +46,7 @@ async def test_new_user_tried_as_in_the_issue(chat):
     ("payload", "intent", "must_contain"),
     [
         (payloads.RIGHTS, "menu_rights", None),
-        (payloads.SCREENING, "menu_screening", "Code pénal"),
+        (payloads.SCREENING, "menu_screening", None),
         (payloads.ASSOCIATION, "menu_association", "116 006"),
         (payloads.EMERGENCY, "menu_emergency", "114"),
         (payloads.PROFESSIONAL, "menu_professional", "Ac.Sé"),

@@ -46,29 +46,37 @@ def payload_titled(screen, title: str) -> str:
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("topic_id", list(QUESTIONS))
 async def test_a_free_question_reaches_the_topic(chat, topic_id, language):
-    screen = await chat(language).last(QUESTIONS[topic_id][language])
+    screen = await chat(language, safe=True).last(QUESTIONS[topic_id][language])
     assert screen.text.startswith(answer_text(language, topic_id)), f"got intent {screen.intent}"
     assert screen.language == language
     assert tr(language, "rights.offer_association") in screen.text
     assert payloads.ASSOCIATION in [button.payload for button in screen.buttons]
 
 
+async def through_the_safety_question(person, question: str, language: str):
+    """A newcomer is first asked whether they can write safely, then continues."""
+    asked = await person.last(question)
+    assert asked.text == tr(language, "safety.question")
+    answered = await person.last(payloads.safety_answer("safe"))
+    return await person.last(payload_titled(answered, tr(language, "safety.button.continue")))
+
+
 async def test_tried_as_a_new_user_fear_of_removal(chat):
-    screen = await chat().last("si je vais à la police ils vont m'expulser ?")
+    screen = await through_the_safety_question(chat(), "si je vais à la police ils vont m'expulser ?", "fr")
     assert screen.language == "fr"
     assert screen.text.startswith(answer_text("fr", "complaint"))
     assert tr("fr", "rights.button.source") in [button.title for button in screen.buttons]
 
 
 async def test_tried_as_a_new_user_unpaid_work(chat):
-    screen = await chat().last("I work 15 hours a day and they don't pay me")
+    screen = await through_the_safety_question(chat(), "I work 15 hours a day and they don't pay me", "en")
     assert screen.language == "en"
     assert screen.text.startswith(answer_text("en", "work"))
     assert len(screen.text) <= 700
 
 
 async def test_buttons_lead_from_the_rights_menu_to_a_topic_and_its_source(chat):
-    person = chat("fr")
+    person = chat("fr", safe=True)
     menu = await person.last(payloads.RIGHTS)
     assert len(menu.buttons) == len(CONTENT.topics) + 1
     residence = await person.last(payload_titled(menu, tr("fr", "rights.residence.title")))
@@ -90,14 +98,14 @@ async def test_buttons_lead_from_the_rights_menu_to_a_topic_and_its_source(chat)
     ],
 )
 async def test_a_free_follow_up_is_answered_within_the_topic(chat, language, question, follow_up, expected):
-    person = chat(language)
+    person = chat(language, safe=True)
     await person.say(question)
     screen = await person.last(follow_up)
     assert screen.text.startswith(answer_text(language, expected)), f"got intent {screen.intent}"
 
 
 async def test_a_follow_up_button_and_its_source(chat):
-    person = chat("en")
+    person = chat("en", safe=True)
     work = await person.last(payloads.RIGHTS.replace("menu_rights", "rights_work"))
     follow_up = next(b for b in work.buttons if b.title == tr("en", "rights.work.nodocs.button"))
     screen = await person.last(follow_up.payload)
@@ -107,6 +115,6 @@ async def test_a_follow_up_button_and_its_source(chat):
 
 
 async def test_a_follow_up_without_a_topic_asks_which_subject(chat):
-    screen = await chat("en").last("and is it free?")
+    screen = await chat("en", safe=True).last("and is it free?")
     assert screen.text == tr("en", "rights.which_topic")
     assert len(screen.buttons) == len(CONTENT.topics) + 1

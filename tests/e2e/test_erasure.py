@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from bot.app import build_ledger, build_service
+from bot.conversation import Person
 from bot.erasure import Eraser
 from bot.logging_setup import configure_logging
 from core import payloads
@@ -99,8 +100,6 @@ async def test_quick_exit_erases_every_message_and_leaves_nothing_anywhere(api_f
 
 
 def service_person():
-    from bot.conversation import Person
-
     return Person("telegram", str(USER), "fr")
 
 
@@ -146,3 +145,39 @@ DELETED: list[int] = []
 async def api_delete(api: FakeBotAPI, chat_id: int, ids: list[int]) -> None:
     """Stand-in for the Telegram delete call of the restarted process."""
     DELETED.extend(ids)
+
+
+async def test_tried_as_a_new_user_watched_phone_screening_then_quick_exit(api_factory, local, engine):
+    from actions.screening import payload
+
+    service = build_service(local, with_flood_control=True)
+    user = USER + 2
+    async with api_factory() as api, running_bot(api, local, service, build_ledger(local)):
+
+        async def tap(data: str) -> dict:
+            api.mark()
+            api.press_button(user, data)
+            return (await api.wait_for("sendMessage"))[-1].params
+
+        api.mark()
+        api.send_text(user, "/start")
+        await api.wait_for("sendMessage")
+        await tap(payloads.choose_language("en"))
+        asked = await tap(payloads.SCREENING)
+        assert "safely" in asked["text"]
+        watched = await tap(payloads.safety_answer("watched"))
+        continue_payload = watched["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        intro = await tap(continue_payload)
+        assert intro["protect_content"] is True
+        await tap(payload("screening_age", age="adult"))
+        await tap(payload("screening_answer", answer="yes"))
+        await tap(payload("screening_answer", answer="no"))
+        api.mark()
+        api.press_button(user, payloads.ERASE)
+        await api.wait_for("deleteMessages")
+        pseudonym = service.pseudonym(Person("telegram", str(user), "fr"))
+        assert api.remaining_ids(user) == set()  # the chat is empty
+        assert api.issued_ids(user) <= deleted_ids(api)
+        events = await tracker_events(local, pseudonym)
+    assert not [event for event in events if event.get("event") in {"user", "bot", "slot"}]
+    assert not build_ledger(local).messages_of(pseudonym)
