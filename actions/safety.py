@@ -158,6 +158,7 @@ class ActionPhoneSafety(ScreenAction):
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         buttons = (
             Button(tr(language, "safety.button.auto_erase"), payloads.AUTO_ERASE),
+            Button(tr(language, "safety.button.codeword"), payloads.CODE_WORD),
             *back_to_menu(language),
         )
         return [Screen(tr(language, "safety.phone_card"), language, buttons, protect=True)]

@@ -12,6 +12,7 @@ from bot.session_memory import LanguageMemory
 from core.i18n import check_catalogs
 from storage.crypto import FieldCipher
 from storage.database import make_engine, migrate
+from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
 
 
@@ -34,3 +35,9 @@ def build_ledger(settings: Settings) -> MessageLedger:
     """The message ledger, on a database migrated to the latest schema."""
     migrate(settings.database_url)
     return MessageLedger(make_engine(settings.database_url), FieldCipher(settings.data_key))
+
+
+def build_exit_words(settings: Settings) -> ExitWords:
+    """Quick-exit code words, on a database migrated to the latest schema."""
+    migrate(settings.database_url)
+    return ExitWords(make_engine(settings.database_url), settings.pseudonym_key)

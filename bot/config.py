@@ -62,6 +62,7 @@ class Settings:
     data_key: str
     quick_exit_line: str
     erase_sweep_seconds: float
+    bot_display_name: str
 
     @property
     def rasa_url(self) -> str:
@@ -107,4 +108,6 @@ def load_settings() -> Settings:
         # What stays after a quick exit: nothing by default, or one innocuous line.
         quick_exit_line=os.environ.get("QUICK_EXIT_LINE", "").strip(),
         erase_sweep_seconds=_number("ERASE_SWEEP_SECONDS", 15, 1, 3600),
+        # Shown in chat lists and notifications: neutral by default.
+        bot_display_name=_text("BOT_DISPLAY_NAME", "Infos pratiques"),
     )

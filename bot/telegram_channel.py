@@ -22,9 +22,13 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.conversation import ConversationService, Person
 from bot.erasure import Eraser
+from bot.exit_word import handle_command, is_code_word_command, is_exit_word
 from bot.telegram_render import command_text, keyboard, split_text
+from bot.telegram_setup import present_the_bot
+from core import payloads
 from core.common_screens import static_fallback
 from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE, Screen
+from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,7 @@ ERASER_KEY = "eraser"
 SETTINGS_KEY = "settings"
 SWEEPER_KEY = "sweeper"
 LOCKS_KEY = "person_locks"
+EXIT_WORDS_KEY = "exit_words"
 DELETE_BATCH = 100  # the Bot API's limit for deleteMessages
 
 
@@ -128,13 +133,39 @@ async def delete_messages(bot: Bot, chat_id: int, message_ids: list[int]) -> Non
                     logger.info("a message could not be deleted: %s", type(error).__name__)
 
 
+async def code_word_reply(
+    context: ContextTypes.DEFAULT_TYPE, person: Person, text: str
+) -> list[Screen] | None:
+    """The answer to /codeword, or None when the text is not that command."""
+    words: ExitWords | None = context.application.bot_data.get(EXIT_WORDS_KEY)
+    if words is None or not is_code_word_command(text):
+        return None
+    service = service_of(context)
+    return await handle_command(words, service.pseudonym(person), text, service.language_for(person))
+
+
+async def engine_text(context: ContextTypes.DEFAULT_TYPE, person: Person, text: str) -> str:
+    """What to send to the engine: the quick exit when the text is the person's code word."""
+    words: ExitWords | None = context.application.bot_data.get(EXIT_WORDS_KEY)
+    if words is not None and await is_exit_word(words, service_of(context).pseudonym(person), text):
+        return payloads.ERASE
+    return command_text(text)
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message or command: through the engine."""
+    """A text message or command: the code word first, then through the engine."""
     person, message = person_of(update), update.effective_message
     if person is None or message is None or message.text is None:
         return
     async with one_at_a_time(context, person):
-        screens = await service_of(context).handle_text(person, command_text(message.text))
+        code_word = await code_word_reply(context, person, message.text)
+        if code_word is not None:  # the message shows the word: delete it at once, never record it
+            await delete_messages(context.bot, message.chat_id, [message.message_id])
+            await send_screens(context, message.chat_id, code_word, person)
+            return
+        screens = await service_of(context).handle_text(
+            person, await engine_text(context, person, message.text)
+        )
         await send_screens(context, message.chat_id, screens, person, message.message_id)
 
 
@@ -147,7 +178,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query.message is None:
         return
     async with one_at_a_time(context, person):
-        screens = await service_of(context).handle_text(person, query.data or "")
+        data = query.data or ""
+        screens = await code_word_reply(context, person, data) or await service_of(context).handle_text(
+            person, data
+        )
         await send_screens(context, query.message.chat.id, screens, person)
 
 
@@ -175,7 +209,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_application(
-    settings: Settings, service: ConversationService, ledger: MessageLedger | None = None
+    settings: Settings,
+    service: ConversationService,
+    ledger: MessageLedger | None = None,
+    exit_words: ExitWords | None = None,
 ) -> Application:
     """The PTB application: private chats only, silent sends, erasure from the ledger."""
     application = (
@@ -185,12 +222,14 @@ def build_application(
         .base_file_url(settings.telegram_base_file_url)
         .defaults(Defaults(disable_notification=True))
         .concurrent_updates(64)  # one person's messages stay ordered by the service's locks
-        .post_init(start_sweeper)
+        .post_init(on_start)
         .post_shutdown(stop_sweeper)
         .build()
     )
     application.bot_data[SERVICE_KEY] = service
     application.bot_data[SETTINGS_KEY] = settings
+    if exit_words is not None:
+        application.bot_data[EXIT_WORDS_KEY] = exit_words
     if ledger is not None:
         bot = application.bot
         application.bot_data[ERASER_KEY] = Eraser(ledger, lambda chat, ids: delete_messages(bot, chat, ids))
@@ -202,6 +241,12 @@ def build_application(
     )
     application.add_error_handler(on_error)
     return application
+
+
+async def on_start(application: Application) -> None:
+    """Present the bot neutrally and start auto-erase."""
+    await present_the_bot(application, application.bot_data[SETTINGS_KEY].bot_display_name)
+    await start_sweeper(application)
 
 
 async def start_sweeper(application: Application) -> None:
@@ -235,9 +280,9 @@ def webhook_options(settings: Settings) -> dict:
 
 def run_telegram(settings: Settings, service: ConversationService) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
-    from bot.app import build_ledger
+    from bot.app import build_exit_words, build_ledger
 
-    application = build_application(settings, service, build_ledger(settings))
+    application = build_application(settings, service, build_ledger(settings), build_exit_words(settings))
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings))
     else:

@@ -27,6 +27,7 @@ def choose_language(code: str) -> str:
 
 
 PHONE_SAFETY = "/phone_safety"
+CODE_WORD = "/codeword"  # handled by the channel: the word must never reach the engine
 
 
 def safety_answer(value: str) -> str:

@@ -58,3 +58,12 @@ class LedgerRow(Base):
     message_id = Column(BigInteger, nullable=False)
     recorded_at = Column(UtcDateTime, nullable=False)
     delete_after = Column(UtcDateTime, nullable=True, index=True)
+
+
+class ExitWordRow(Base):
+    """A person's quick-exit code word, kept only as a keyed hash."""
+
+    __tablename__ = "exit_words"
+
+    pseudonym = Column(String(64), primary_key=True)
+    word_hash = Column(String(64), nullable=False)

@@ -11,6 +11,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.conversation import ConversationService
 from bot.telegram_channel import build_application
+from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.ptb import polling
@@ -18,7 +19,11 @@ from tests.support.ptb import polling
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotAPI, settings: Settings, service: ConversationService, ledger: MessageLedger | None = None
+    api: FakeBotAPI,
+    settings: Settings,
+    service: ConversationService,
+    ledger: MessageLedger | None = None,
+    exit_words: ExitWords | None = None,
 ) -> AsyncIterator[Application]:
     """Start polling the stand-in with the production application; stop cleanly afterwards."""
     local = dataclasses.replace(
@@ -27,7 +32,7 @@ async def running_bot(
         telegram_base_url=api.base_url,
         telegram_base_file_url=api.base_file_url,
     )
-    async with polling(build_application(local, service, ledger)) as application:
+    async with polling(build_application(local, service, ledger, exit_words)) as application:
         yield application
 
 

@@ -181,3 +181,38 @@ async def test_tried_as_a_new_user_watched_phone_screening_then_quick_exit(api_f
         events = await tracker_events(local, pseudonym)
     assert not [event for event in events if event.get("event") in {"user", "bot", "slot"}]
     assert not build_ledger(local).messages_of(pseudonym)
+
+
+async def test_a_chosen_code_word_erases_the_chat_and_is_never_kept_in_clear(api_factory, local, engine):
+    from bot.app import build_exit_words
+
+    service = build_service(local, with_flood_control=True)
+    user = USER + 3
+    async with (
+        api_factory() as api,
+        running_bot(api, local, service, build_ledger(local), build_exit_words(local)),
+    ):
+        api.mark()
+        api.send_text(user, "bonjour")
+        await api.wait_for("sendMessage")
+        api.mark()
+        command_id = api.send_text(user, "/codeword Tournesol")
+        saved = (await api.wait_for("sendMessage"))[0].params
+        assert "tournesol" not in saved["text"].lower()
+        assert command_id in deleted_ids(api)  # the word never stays on screen
+        api.mark()
+        api.send_text(user, "tournesol !")
+        await api.wait_for("deleteMessages")
+        assert api.remaining_ids(user) == set()
+    raw = Path(local.database_url.removeprefix("sqlite:///")).read_bytes()
+    assert b"tournesol" not in raw.lower()
+
+
+async def test_the_bot_presents_itself_neutrally(api_factory, local):
+    unsafe = ["trafic", "traite", "victim", "exploit", "police", "plainte", "prostitu"]
+    async with api_factory() as api, running_bot(api, local, build_service(local, True)):
+        name = (await api.wait_for("setMyName"))[0].params["name"]
+        commands = await api.wait_for("setMyCommands", count=2)
+    assert name == "Infos pratiques"
+    descriptions = " ".join(str(call.params["commands"]) for call in commands).lower()
+    assert "exit" in descriptions and not [word for word in unsafe if word in descriptions]

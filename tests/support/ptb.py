@@ -10,8 +10,10 @@ from telegram.ext import Application
 
 @asynccontextmanager
 async def polling(application: Application) -> AsyncIterator[Application]:
-    """Initialise, start and poll; always stop and shut down afterwards."""
+    """Initialise, start and poll like `run_polling` (post_init and post_shutdown included)."""
     await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -20,4 +22,6 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     finally:
         await application.updater.stop()
         await application.stop()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
         await application.shutdown()

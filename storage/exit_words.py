@@ -1,0 +1,45 @@
+"""Quick-exit code words: a keyed hash per pseudonym, never the word itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from storage.models import ExitWordRow
+
+
+class ExitWords:
+    """Set, check and remove a person's code word."""
+
+    def __init__(self, engine: Engine, key: str) -> None:
+        self._engine = engine
+        self._key = key.encode("utf-8")
+
+    def _digest(self, pseudonym: str, word: str) -> str:
+        return hmac.new(self._key, f"{pseudonym}:{word}".encode(), hashlib.sha256).hexdigest()
+
+    def set(self, pseudonym: str, word: str) -> None:
+        """Remember the (normalised) word as a hash, replacing any earlier one."""
+        with Session(self._engine, future=True) as session, session.begin():
+            row = session.get(ExitWordRow, pseudonym)
+            if row is None:
+                session.add(ExitWordRow(pseudonym=pseudonym, word_hash=self._digest(pseudonym, word)))
+            else:
+                row.word_hash = self._digest(pseudonym, word)
+
+    def clear(self, pseudonym: str) -> None:
+        """Remove the person's code word."""
+        with Session(self._engine, future=True) as session, session.begin():
+            session.execute(delete(ExitWordRow).where(ExitWordRow.pseudonym == pseudonym))
+
+    def matches(self, pseudonym: str, word: str) -> bool:
+        """True when the (normalised) text is the person's code word."""
+        with Session(self._engine, future=True) as session:
+            stored = session.scalars(
+                select(ExitWordRow.word_hash).where(ExitWordRow.pseudonym == pseudonym)
+            ).first()
+        return stored is not None and hmac.compare_digest(stored, self._digest(pseudonym, word))
