@@ -36,11 +36,3 @@ class ActionAssociationInfo(InformationAction):
     action_name = "action_association_info"
     body_msgid = N_("association.info")
     source_msgid = N_("association.info.source")
-
-
-class ActionProfessionalInfo(InformationAction):
-    """I am a professional: the key points for frontline workers."""
-
-    action_name = "action_professional_info"
-    body_msgid = N_("professional.info")
-    source_msgid = N_("professional.info.source")

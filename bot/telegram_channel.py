@@ -8,7 +8,7 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import Bot, Update
+from telegram import Bot, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -27,7 +27,7 @@ from bot.telegram_render import command_text, keyboard, split_text
 from bot.telegram_setup import present_the_bot
 from core import payloads
 from core.common_screens import static_fallback
-from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE, Screen
+from core.screens import AUTO_ERASE_DIRECTIVE, EDIT_DIRECTIVE, ERASE_DIRECTIVE, Screen
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
 
@@ -73,8 +73,12 @@ async def send_screens(
     screens: list[Screen],
     person: Person | None = None,
     incoming_id: int | None = None,
+    pressed: Message | None = None,
 ) -> None:
-    """Send the screens silently and record every id exchanged; erase instead on a quick exit."""
+    """Send the screens silently and record every id exchanged; erase instead on a quick exit.
+
+    A screen with the edit directive replaces `pressed`, the message whose button was tapped.
+    """
     eraser: Eraser | None = context.application.bot_data.get(ERASER_KEY)
     pseudonym = service_of(context).pseudonym(person) if person else None
     if any(ERASE_DIRECTIVE in screen.directives for screen in screens):
@@ -82,6 +86,9 @@ async def send_screens(
         return
     erase_after = screens[-1].erase_after if screens else None
     for screen in screens:
+        if pressed is not None and EDIT_DIRECTIVE in screen.directives:
+            await _edit_in_place(pressed, screen)
+            continue
         for message_id in await _send_screen(context, chat_id, screen):
             if eraser and pseudonym:
                 await eraser.record(pseudonym, chat_id, message_id, screen.erase_after)
@@ -89,6 +96,14 @@ async def send_screens(
         await eraser.record(pseudonym, chat_id, incoming_id, erase_after)
     if eraser and pseudonym and any(AUTO_ERASE_DIRECTIVE in s.directives for s in screens):
         await eraser.reschedule(pseudonym, erase_after)
+
+
+async def _edit_in_place(pressed: Message, screen: Screen) -> None:
+    """Only the keyboard when the text is unchanged (a toggle), else text and keyboard."""
+    if pressed.text == screen.text:
+        await pressed.edit_reply_markup(reply_markup=keyboard(screen))
+    else:
+        await pressed.edit_text(screen.text, reply_markup=keyboard(screen))
 
 
 async def _send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> list[int]:
@@ -179,10 +194,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     async with one_at_a_time(context, person):
         data = query.data or ""
-        screens = await code_word_reply(context, person, data) or await service_of(context).handle_text(
-            person, data
-        )
-        await send_screens(context, query.message.chat.id, screens, person)
+        screens = await code_word_reply(context, person, data)
+        screens = screens or await service_of(context).handle_text(person, data)
+        pressed = query.message if isinstance(query.message, Message) else None
+        await send_screens(context, query.message.chat.id, screens, person, pressed=pressed)
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

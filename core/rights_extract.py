@@ -7,7 +7,7 @@ from typing import IO, Any
 
 import yaml
 
-from core import rights, screening
+from core import rights, screening, worker
 
 
 def extract(
@@ -30,3 +30,11 @@ def extract_screening(
             "question, one line, max 120 chars" if msgid.endswith(".question") else "finding, max 140 chars"
         )
         yield 1, None, msgid, [f"Screening {kind}"]
+
+
+def extract_worker(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Yield every label, indicator and next-steps id of the worker mode."""
+    for msgid in worker.parse(yaml.safe_load(fileobj.read().decode("utf-8"))).msgids():
+        yield 1, None, msgid, ["Worker mode"]

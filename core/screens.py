@@ -11,6 +11,8 @@ SCREEN_KEY = "screen"
 ERASE_DIRECTIVE = "erase"
 # Directive telling the channel that the auto-erase delay changed (apply it to past messages).
 AUTO_ERASE_DIRECTIVE = "auto_erase_changed"
+# Directive: replace the message whose button was pressed instead of sending a new one.
+EDIT_DIRECTIVE = "edit"
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class Button:
 
     title: str
     payload: str
+    # Compact buttons (e.g. checklist toggles) share a row, up to three at a time.
+    compact: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,10 @@ class Screen:
         return cls(
             text=str(body["text"]),
             language=str(body["language"]),
-            buttons=tuple(Button(str(b["title"]), str(b["payload"])) for b in body.get("buttons", [])),
+            buttons=tuple(
+                Button(str(b["title"]), str(b["payload"]), bool(b.get("compact", False)))
+                for b in body.get("buttons", [])
+            ),
             intent=body.get("intent"),
             protect=bool(body.get("protect", False)),
             erase_after=int(body["erase_after"]) if body.get("erase_after") else None,

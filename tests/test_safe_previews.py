@@ -16,6 +16,7 @@ WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "unsafe_preview_w
 UNSAFE = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
 # Button labels and source footers never open a message; every other entry can.
 LABEL_SUFFIXES = (".title", ".button", ".source")
+FRAGMENT_PREFIXES = ("worker.family.",)  # labels used inside summary lines, never first
 
 
 def message_texts(language: str) -> dict[str, str]:
@@ -23,7 +24,10 @@ def message_texts(language: str) -> dict[str, str]:
         return {
             m.id: m.string
             for m in read_po(handle)
-            if m.id and not m.id.endswith(LABEL_SUFFIXES) and ".button." not in m.id
+            if m.id
+            and not m.id.endswith(LABEL_SUFFIXES)
+            and ".button." not in m.id
+            and not m.id.startswith(FRAGMENT_PREFIXES)
         }
 
 

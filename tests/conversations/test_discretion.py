@@ -64,7 +64,7 @@ async def test_the_safety_question_comes_once_before_details_and_then_continues(
     detail = await person.last(resume.payload)
     assert detail.text.startswith(tr("en", "rights.complaint.text"))
     assert detail.erase_after == 300
-    again = await person.last("what about my health")
+    again = await person.last("can I get medical care without insurance")
     assert again.text.startswith(tr("en", "rights.health.text"))  # asked once per conversation
 
 

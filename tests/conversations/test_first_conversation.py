@@ -49,7 +49,7 @@ async def test_new_user_tried_as_in_the_issue(chat):
         (payloads.SCREENING, "menu_screening", None),
         (payloads.ASSOCIATION, "menu_association", "116 006"),
         (payloads.EMERGENCY, "menu_emergency", "114"),
-        (payloads.PROFESSIONAL, "menu_professional", "Ac.Sé"),
+        (payloads.PROFESSIONAL, "menu_professional", None),
         (payloads.ERASE, None, None),  # quick exit: handled by the bot, never sent to the engine
         (payloads.MENU, "menu", None),
     ],

@@ -110,3 +110,36 @@ async def test_a_flood_is_slowed_down_with_a_reply(api, settings, telegram_servi
         await api.wait_for("sendMessage", count=4, timeout=30)
     texts = [params["text"] for params in api.sent_messages()]
     assert texts.count(tr("fr", "flood.slow_down")) == 1
+
+
+async def test_a_labour_inspector_ticks_four_items_in_place_and_gets_next_steps(
+    api, settings, telegram_service
+):
+    from actions.worker import payload
+    from core.worker import load
+
+    inspector = USER + 7
+    async with running_bot(api, settings, telegram_service):
+        api.mark()
+        api.send_text(inspector, "/menu_professional", language_code="en")
+        await api.wait_for("sendMessage")
+        api.mark()
+        api.press_button(inspector, payload("worker_profile", p="labour_inspection"))
+        await api.wait_for("sendMessage")
+        api.mark()
+        api.press_button(inspector, payload("worker_form", f="labour"))
+        await api.wait_for("sendMessage")  # the checklist: every press below is on it
+        items = load().forms["labour"][:4]
+        api.mark()
+        for item in items:
+            api.press_button(inspector, payload("worker_toggle", i=item.id))
+        edits = await api.wait_for("editMessageReplyMarkup", count=4)
+        assert not api.calls_of("sendMessage", since_mark=True)  # no flood of new messages
+        last_markup = edits[-1].params["reply_markup"]["inline_keyboard"]
+        assert sum(button["text"].startswith("☑") for row in last_markup for button in row) == 4
+        api.mark()
+        api.press_button(inspector, payload("worker_done"))
+        summary = [call.params["text"] for call in await api.wait_for("sendMessage", count=2)]
+    assert "4" in summary[0]
+    assert summary[1] == tr("en", "worker.profile.labour_inspection.next")
+    assert "17" in summary[1]

@@ -1,0 +1,67 @@
+"""Worker mode: profiles and indicator checklists from data/worker.yml; wording in the catalogs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+WORKER_FILE = Path(__file__).resolve().parent.parent / "data" / "worker.yml"
+
+
+class WorkerDataError(ValueError):
+    """data/worker.yml is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One observable indicator, with its family and source."""
+
+    id: str
+    family: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WorkerContent:
+    """Families, checklists by form of exploitation, and profiles."""
+
+    families: tuple[str, ...]
+    forms: dict[str, tuple[Item, ...]]
+    profiles: tuple[str, ...]
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for items in self.forms.values() for i in items if i.id == item_id), None)
+
+    def msgids(self) -> list[str]:
+        ids = [f"worker.family.{family}" for family in self.families]
+        for form, items in self.forms.items():
+            ids.append(f"worker.form.{form}.title")
+            ids += [f"worker.item.{item.id}" for item in items]
+        for profile in self.profiles:
+            ids += [f"worker.profile.{profile}.title", f"worker.profile.{profile}.next"]
+        return ids
+
+
+def parse(data: dict[str, Any]) -> WorkerContent:
+    """Build and check the content: known families, a source per item, unique ids."""
+    families = tuple(data.get("families") or [])
+    forms = {
+        form: tuple(Item(str(i["id"]), str(i["family"]), str(i.get("source") or "")) for i in items)
+        for form, items in (data.get("forms") or {}).items()
+    }
+    items = [item for form_items in forms.values() for item in form_items]
+    for item in items:
+        if item.family not in families or not item.source.strip():
+            raise WorkerDataError(f"{item.id}: needs a known family and a source")
+    if len({item.id for item in items}) != len(items):
+        raise WorkerDataError("item ids must be unique")
+    return WorkerContent(families, forms, tuple(data.get("profiles") or []))
+
+
+@cache
+def load(path: Path = WORKER_FILE) -> WorkerContent:
+    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
