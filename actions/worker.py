@@ -46,6 +46,7 @@ def forms_screen(language: str) -> Screen:
     buttons = [
         Button(tr(language, f"worker.form.{f}.title"), payload("worker_form", f=f)) for f in load().forms
     ]
+    buttons.append(Button(tr(language, "worker.button.talk"), payload("worker_talk")))
     buttons.append(Button(tr(language, "worker.button.profiles"), payloads.PROFESSIONAL))
     return Screen(tr(language, "worker.choose_form"), language, tuple(buttons))
 
@@ -79,6 +80,7 @@ def summary_screens(language: str, profile: str | None, ticked: list[str]) -> li
     profile = profile if profile in content.profiles else "other"
     buttons = (
         Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
+        Button(tr(language, "worker.button.talk"), payload("worker_talk")),
         Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
         Button(tr(language, "menu.button.back"), payloads.MENU),
     )
@@ -158,3 +160,19 @@ class ActionWorkerDone(ScreenAction):
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         return [SlotSet(FORM_SLOT, None), SlotSet(TICKED_SLOT, None)]
+
+
+class ActionWorkerTalk(ScreenAction):
+    """How to talk with a possible victim, for the chosen profile."""
+
+    action_name = "action_worker_talk"
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        profile = tracker.get_slot(PROFILE_SLOT)
+        profile = profile if profile in load().profiles else "other"
+        buttons = (
+            Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
+            Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
+            Button(tr(language, "menu.button.back"), payloads.MENU),
+        )
+        return [Screen(tr(language, f"worker.profile.{profile}.talk"), language, buttons)]

@@ -42,7 +42,7 @@ class WorkerContent:
             ids.append(f"worker.form.{form}.title")
             ids += [f"worker.item.{item.id}" for item in items]
         for profile in self.profiles:
-            ids += [f"worker.profile.{profile}.title", f"worker.profile.{profile}.next"]
+            ids += [f"worker.profile.{profile}.{part}" for part in ("title", "next", "talk")]
         return ids
 
 

@@ -49,3 +49,13 @@ async def test_toggles_edit_in_place_and_untick(chat):
     assert unticked.buttons[0].title.startswith("☐")
     summary = await person.say(payload("worker_done"))
     assert summary[0].text == tr("en", "worker.summary.none")
+
+
+@pytest.mark.parametrize("profile", ["health", "child_protection"])
+async def test_the_talk_card_follows_the_profile(chat, profile):
+    person = chat("en")
+    forms = await person.last(payload("worker_profile", p=profile))
+    talk_button = next(b for b in forms.buttons if b.title == tr("en", "worker.button.talk"))
+    card = await person.last(talk_button.payload)
+    assert card.text == tr("en", f"worker.profile.{profile}.talk")
+    assert "interpreter" in card.text.lower()
