@@ -25,6 +25,14 @@ def metadata(tracker: Tracker) -> dict[str, Any]:
     return tracker.latest_message.get("metadata") or {}
 
 
+def entity_value(tracker: Tracker, name: str) -> str | None:
+    """The value of an entity of the latest message (buttons carry them), or None."""
+    for found in tracker.latest_message.get("entities") or []:
+        if found.get("entity") == name:
+            return str(found.get("value"))
+    return None
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent the NLU gave to the message being answered."""
     return (tracker.latest_message.get("intent") or {}).get("name")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import LANGUAGE_CHOSEN_SLOT, ScreenAction
+from actions.base import LANGUAGE_CHOSEN_SLOT, ScreenAction, entity_value
 from core import languages
 from core.common_screens import language_buttons, menu_buttons
 from core.i18n import N_, tr
@@ -40,10 +40,7 @@ class ActionAskLanguage(ScreenAction):
 
 def chosen_language(tracker: Tracker) -> str | None:
     """The language carried by a language button, if it is supported."""
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "lang_code":
-            return languages.normalise(str(entity.get("value")))
-    return None
+    return languages.normalise(entity_value(tracker, "lang_code"))
 
 
 class ActionChooseLanguage(ScreenAction):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import ScreenAction, latest_intent
+from actions.base import ScreenAction, entity_value, latest_intent
 from core import payloads
 from core.i18n import N_, tr
 from core.rights import RightsContent, RightsItem, Topic, load
@@ -21,7 +19,7 @@ ITEM_ENTITY = "item"
 
 def item_payload(intent: str, item: RightsItem) -> str:
     """A button payload naming one rights item (well under Telegram's 64 bytes)."""
-    return "/" + intent + json.dumps({ITEM_ENTITY: item.id}, separators=(",", ":"))
+    return payloads.make(intent, **{ITEM_ENTITY: item.id})
 
 
 def open_payload(content: RightsContent, item: RightsItem) -> str:
@@ -56,10 +54,8 @@ def topics_screen(language: str, content: RightsContent, lead_msgid: str) -> Scr
 
 def entity_item(tracker: Tracker, content: RightsContent) -> RightsItem | None:
     """The item named by a button payload, if any."""
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == ITEM_ENTITY:
-            return content.item(str(entity.get("value")))
-    return None
+    item_id = entity_value(tracker, ITEM_ENTITY)
+    return content.item(item_id) if item_id else None
 
 
 class ActionRightsMenu(ScreenAction):

@@ -11,6 +11,7 @@ from actions.base import (
     SAFETY_CHECKED_SLOT,
     ScreenAction,
     auto_erase_seconds,
+    entity_value,
     safety_question,
 )
 from core import payloads
@@ -63,14 +64,11 @@ def auto_erase_buttons(language: str) -> tuple[Button, ...]:
 
 def chosen_seconds(tracker: Tracker) -> int | None:
     """The delay carried by an auto-erase button, if it is one of the choices."""
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "seconds":
-            try:
-                seconds = int(entity.get("value"))
-            except (TypeError, ValueError):
-                return None
-            return seconds if seconds in AUTO_ERASE_CHOICES else None
-    return None
+    try:
+        seconds = int(entity_value(tracker, "seconds") or "")
+    except ValueError:
+        return None
+    return seconds if seconds in AUTO_ERASE_CHOICES else None
 
 
 class ActionAutoErase(ScreenAction):
@@ -111,10 +109,8 @@ WATCHED_AUTO_ERASE = 300  # someone may look at the phone: messages go after 5 m
 
 def safety_value(tracker: Tracker) -> str | None:
     """The answer carried by a safety button."""
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "safety" and entity.get("value") in {"safe", "watched"}:
-            return str(entity.get("value"))
-    return None
+    value = entity_value(tracker, "safety")
+    return value if value in {"safe", "watched"} else None
 
 
 class ActionSafetyAnswer(ScreenAction):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import ScreenAction
+from actions.base import ScreenAction, entity_value
 from core import payloads
 from core.i18n import N_, tr
+from core.payloads import make as payload
 from core.rights import load as load_rights
 from core.screening import ANSWERS, VERSIONS, Question
 from core.screening import load as load_screening
@@ -31,18 +30,6 @@ CONTROLS = {
     "resume": ("screening_resume", N_("screening.button.resume")),
     "start": ("screening_restart", N_("screening.button.start")),
 }
-
-
-def payload(intent: str, **entities: str) -> str:
-    """A screening button payload (short enough for Telegram's 64 bytes)."""
-    return "/" + intent + (json.dumps(entities, separators=(",", ":")) if entities else "")
-
-
-def entity(tracker: Tracker, name: str) -> str | None:
-    for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") == name:
-            return str(found.get("value"))
-    return None
 
 
 def state(tracker: Tracker) -> tuple[str | None, list[str]]:
@@ -156,11 +143,11 @@ class ActionScreeningAge(ScreeningAction):
     action_name = "action_screening_age"
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version = entity(tracker, "age")
+        version = entity_value(tracker, "age")
         return [question_screen(language, version, 0) if version in VERSIONS else age_screen(language)]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        version = entity(tracker, "age")
+        version = entity_value(tracker, "age")
         return [SlotSet(VERSION_SLOT, version), SlotSet(ANSWERS_SLOT, [])] if version in VERSIONS else []
 
 
@@ -171,7 +158,7 @@ class ActionScreeningAnswer(ScreeningAction):
 
     def _next(self, tracker: Tracker) -> tuple[str | None, list[str]]:
         version, answers = state(tracker)
-        answer = entity(tracker, "answer")
+        answer = entity_value(tracker, "answer")
         if version and answer in ANSWERS:
             answers.append(answer)
         return version, answers

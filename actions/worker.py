@@ -6,32 +6,21 @@ once the summary is shown.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import ScreenAction
+from actions.base import ScreenAction, entity_value
 from core import payloads
 from core.i18n import tr
+from core.payloads import make as payload
 from core.screens import EDIT_DIRECTIVE, Button, Screen
 from core.worker import load
 
 PROFILE_SLOT = "worker_profile"
 FORM_SLOT = "worker_form"
 TICKED_SLOT = "worker_ticked"
-
-
-def payload(intent: str, **entities: str) -> str:
-    return "/" + intent + (json.dumps(entities, separators=(",", ":")) if entities else "")
-
-
-def entity(tracker: Tracker, name: str) -> str | None:
-    for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") == name:
-            return str(found.get("value"))
-    return None
 
 
 def profiles_screen(language: str) -> Screen:
@@ -108,7 +97,7 @@ class ActionWorkerProfile(ScreenAction):
         return [forms_screen(language)]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        profile = entity(tracker, "p")
+        profile = entity_value(tracker, "p")
         return [SlotSet(PROFILE_SLOT, profile)] if profile in load().profiles else []
 
 
@@ -118,11 +107,11 @@ class ActionWorkerForm(ScreenAction):
     action_name = "action_worker_form"
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        form = entity(tracker, "f")
+        form = entity_value(tracker, "f")
         return [checklist_screen(language, form, []) if form in load().forms else forms_screen(language)]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        form = entity(tracker, "f")
+        form = entity_value(tracker, "f")
         return [SlotSet(FORM_SLOT, form), SlotSet(TICKED_SLOT, [])] if form in load().forms else []
 
 
@@ -133,7 +122,7 @@ class ActionWorkerToggle(ScreenAction):
 
     def _ticked(self, tracker: Tracker) -> list[str]:
         ticked = list(tracker.get_slot(TICKED_SLOT) or [])
-        item_id = entity(tracker, "i")
+        item_id = entity_value(tracker, "i")
         if item_id and load().item(item_id):
             ticked.remove(item_id) if item_id in ticked else ticked.append(item_id)
         return ticked

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 
+
+def make(intent: str, **entities: str | int) -> str:
+    """A button payload: an intent and its entities (keep it under Telegram's 64 bytes)."""
+    return "/" + intent + (json.dumps(entities, separators=(",", ":")) if entities else "")
+
+
 MENU = "/menu"
 LANGUAGE = "/language"
 RIGHTS = "/menu_rights"
@@ -18,12 +24,12 @@ AUTO_ERASE = "/auto_erase"
 
 def set_auto_erase(seconds: int) -> str:
     """Payload of an auto-erase choice (0 = off)."""
-    return "/set_auto_erase" + json.dumps({"seconds": seconds}, separators=(",", ":"))
+    return make("set_auto_erase", seconds=seconds)
 
 
 def choose_language(code: str) -> str:
     """Payload of a language button (kept far below Telegram's 64-byte callback limit)."""
-    return "/choose_language" + json.dumps({"lang_code": code}, separators=(",", ":"))
+    return make("choose_language", lang_code=code)
 
 
 PHONE_SAFETY = "/phone_safety"
@@ -32,4 +38,4 @@ CODE_WORD = "/codeword"  # handled by the channel: the word must never reach the
 
 def safety_answer(value: str) -> str:
     """Payload of an answer to the safety question: `safe` or `watched`."""
-    return "/safety_answer" + json.dumps({"safety": value}, separators=(",", ":"))
+    return make("safety_answer", safety=value)
