@@ -39,17 +39,14 @@ COMPACT_PER_ROW = 3
 def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
     """One button per row, easy to tap on a phone; compact buttons three to a row."""
     rows: list[list[InlineKeyboardButton]] = []
+    previous_compact = False
     for button in screen.buttons:
         if len(button.payload.encode()) > CALLBACK_DATA_LIMIT:
             continue
         key = InlineKeyboardButton(button.title, callback_data=button.payload)
-        shares_row = button.compact and rows and rows[-1][-1].callback_data in _compact_payloads(screen)
-        if shares_row and len(rows[-1]) < COMPACT_PER_ROW:
+        if button.compact and previous_compact and len(rows[-1]) < COMPACT_PER_ROW:
             rows[-1].append(key)
         else:
             rows.append([key])
+        previous_compact = button.compact
     return InlineKeyboardMarkup(rows) if rows else None
-
-
-def _compact_payloads(screen: Screen) -> set[str]:
-    return {button.payload for button in screen.buttons if button.compact}

@@ -65,9 +65,7 @@ def parse(data: dict[str, Any], known_topics: set[str] | None = None) -> Screeni
         )
         if not 8 <= len(questions) <= 15:
             raise ScreeningDataError(f"{version}: 8 to 15 questions are needed, found {len(questions)}")
-        unknown = {t for q in questions for t in q.rights} - (
-            known_topics or {t for q in questions for t in q.rights}
-        )
+        unknown = {t for q in questions for t in q.rights} - known_topics if known_topics else set()
         if unknown:
             raise ScreeningDataError(f"{version}: unknown rights topics {sorted(unknown)}")
         versions[version] = questions

@@ -34,3 +34,10 @@ def test_commands_lose_the_bot_name_and_arguments():
     assert command_text("/start abc123") == "/start"
     assert command_text('/choose_language{"lang_code":"en"}') == '/choose_language{"lang_code":"en"}'
     assert command_text("je dors dehors / ce soir") == "je dors dehors / ce soir"
+
+
+def test_compact_buttons_share_rows_of_three_and_others_keep_their_own():
+    toggles = tuple(Button(str(n), f"/t{n}", compact=True) for n in range(1, 6))
+    screen = Screen("t", "fr", (*toggles, Button("Done", "/done"), Button("Back", "/back")))
+    rows = [[b.callback_data for b in row] for row in keyboard(screen).inline_keyboard]
+    assert rows == [["/t1", "/t2", "/t3"], ["/t4", "/t5"], ["/done"], ["/back"]]
