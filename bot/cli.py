@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("telegram", help="serve Telegram only (engine and actions already running)")
     commands.add_parser("engine", help="serve the Rasa server (used by `run`)")
     commands.add_parser("actions", help="serve the action server (used by `run`)")
+    from bot import admin
+
+    admin.add_parser(commands)
     return parser
 
 
@@ -115,7 +118,16 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     return _with_engine(settings, lambda: asyncio.run(_console(settings, as_json=False)))
 
 
+def _directory(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import admin
+
+    code, output = admin.run(settings, args)
+    print(output, file=sys.stderr if code else sys.stdout)
+    return code
+
+
 COMMANDS = {
+    "directory": _directory,
     "run": _run,
     "chat": _chat,
     "train": _train,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.secrets import instance_secret
 from storage.database import database_url
+from storage.handovers import Policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +65,10 @@ class Settings:
     quick_exit_line: str
     erase_sweep_seconds: float
     bot_display_name: str
+    handover_policy: Policy
+    delivery_sweep_seconds: float
+    association_language: str
+    bot_username: str
 
     @property
     def rasa_url(self) -> str:
@@ -110,4 +116,29 @@ def load_settings() -> Settings:
         erase_sweep_seconds=_number("ERASE_SWEEP_SECONDS", 15, 1, 3600),
         # Shown in chat lists and notifications: neutral by default.
         bot_display_name=_text("BOT_DISPLAY_NAME", "Infos pratiques"),
+        handover_policy=_handover_policy(),
+        delivery_sweep_seconds=_number("DELIVERY_SWEEP_SECONDS", 5, 0.2, 3600),
+        association_language=_association_language(),
+        # For hand-off links (t.me/<name>?start=...); read from Telegram when empty.
+        bot_username=_text("TELEGRAM_BOT_USERNAME").lstrip("@"),
     )
+
+
+def _handover_policy() -> Policy:
+    """Answer delay, retention and retries of handover requests."""
+    return Policy(
+        answer_delay=timedelta(hours=_number("HANDOVER_ANSWER_HOURS", 24, 0.01, 24 * 14)),
+        retention=timedelta(days=_number("HANDOVER_RETENTION_DAYS", 30, 0, 3650)),
+        max_attempts=int(_number("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000)),
+        lease=timedelta(seconds=_number("OUTBOX_LEASE_SECONDS", 60, 0.5, 3600)),
+    )
+
+
+def _association_language() -> str:
+    """The language of messages posted in association groups."""
+    from core.languages import SUPPORTED
+
+    value = _text("ASSOCIATION_LANGUAGE", "fr")
+    if value not in SUPPORTED:
+        raise ConfigError(f"ASSOCIATION_LANGUAGE must be one of {', '.join(SUPPORTED)}, got {value!r}")
+    return value

@@ -19,15 +19,27 @@ from telegram.ext import (
     filters,
 )
 
+from bot.association_groups import GroupContext, add_group_handlers
 from bot.config import Settings
 from bot.conversation import ConversationService, Person
 from bot.erasure import Eraser
 from bot.exit_word import handle_command, is_code_word_command, is_exit_word
+from bot.handover_delivery import DeliveryWorker
+from bot.handover_hooks import HandoverHooks
+from bot.handover_stores import HandoverStores
 from bot.telegram_render import command_text, keyboard, split_text
 from bot.telegram_setup import present_the_bot
 from core import payloads
 from core.common_screens import static_fallback
-from core.screens import AUTO_ERASE_DIRECTIVE, EDIT_DIRECTIVE, ERASE_DIRECTIVE, Screen
+from core.handoff_link import payload_for_start
+from core.handover_messages import REPLY_PAYLOAD
+from core.screens import (
+    AUTO_ERASE_DIRECTIVE,
+    EDIT_DIRECTIVE,
+    ERASE_DIRECTIVE,
+    HANDOVER_CHAT_DIRECTIVE,
+    Screen,
+)
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
 
@@ -39,6 +51,9 @@ SETTINGS_KEY = "settings"
 SWEEPER_KEY = "sweeper"
 LOCKS_KEY = "person_locks"
 EXIT_WORDS_KEY = "exit_words"
+HOOKS_KEY = "handover_hooks"
+WORKER_KEY = "delivery_worker"
+DELIVERY_TASK_KEY = "delivery_task"
 DELETE_BATCH = 100  # the Bot API's limit for deleteMessages
 
 
@@ -53,6 +68,11 @@ def person_of(update: Update) -> Person | None:
 def service_of(context: ContextTypes.DEFAULT_TYPE) -> ConversationService:
     """The conversation service shared by all handlers."""
     return context.application.bot_data[SERVICE_KEY]
+
+
+def hooks_of(context: ContextTypes.DEFAULT_TYPE) -> HandoverHooks | None:
+    """Handover hooks, when handovers are configured."""
+    return context.application.bot_data.get(HOOKS_KEY)
 
 
 @asynccontextmanager
@@ -84,6 +104,9 @@ async def send_screens(
     if any(ERASE_DIRECTIVE in screen.directives for screen in screens):
         await quick_exit(context, chat_id, pseudonym, incoming_id)
         return
+    hooks = hooks_of(context)
+    if hooks and pseudonym and any(HANDOVER_CHAT_DIRECTIVE in s.directives for s in screens):
+        await hooks.attach_chat(pseudonym, chat_id)
     erase_after = screens[-1].erase_after if screens else None
     for screen in screens:
         if pressed is not None and EDIT_DIRECTIVE in screen.directives:
@@ -108,13 +131,16 @@ async def _edit_in_place(pressed: Message, screen: Screen) -> None:
 
 async def _send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen: Screen) -> list[int]:
     """One screen: long texts split, buttons on the last part; returns the sent message ids."""
+    return await send_screen(context.bot, chat_id, screen)
+
+
+async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> list[int]:
+    """Send a screen with this bot: long texts split, buttons on the last part."""
     parts = split_text(screen.text)
     sent = []
     for index, part in enumerate(parts):
         markup = keyboard(screen) if index == len(parts) - 1 else None
-        message = await context.bot.send_message(
-            chat_id, part, reply_markup=markup, protect_content=screen.protect
-        )
+        message = await bot.send_message(chat_id, part, reply_markup=markup, protect_content=screen.protect)
         sent.append(message.message_id)
     return sent
 
@@ -124,6 +150,9 @@ async def quick_exit(
 ) -> None:
     """Delete every message of the conversation; leave at most one innocuous line."""
     eraser: Eraser | None = context.application.bot_data.get(ERASER_KEY)
+    hooks = hooks_of(context)
+    if hooks and pseudonym:  # the association must not contact the person until they write again
+        await hooks.pause(pseudonym)
     extra = [incoming_id] if incoming_id is not None else []
     if eraser and pseudonym:
         await eraser.erase_all(pseudonym, chat_id, extra)
@@ -164,7 +193,7 @@ async def engine_text(context: ContextTypes.DEFAULT_TYPE, person: Person, text: 
     words: ExitWords | None = context.application.bot_data.get(EXIT_WORDS_KEY)
     if words is not None and await is_exit_word(words, service_of(context).pseudonym(person), text):
         return payloads.ERASE
-    return command_text(text)
+    return payload_for_start(text) or command_text(text)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -178,10 +207,26 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await delete_messages(context.bot, message.chat_id, [message.message_id])
             await send_screens(context, message.chat_id, code_word, person)
             return
-        screens = await service_of(context).handle_text(
+        screens = await handover_reply(context, person, message.text)
+        screens = screens or await service_of(context).handle_text(
             person, await engine_text(context, person, message.text)
         )
         await send_screens(context, message.chat_id, screens, person, message.message_id)
+
+
+async def handover_reply(
+    context: ContextTypes.DEFAULT_TYPE, person: Person, text: str
+) -> list[Screen] | None:
+    """The person wrote: lift a pause; relay the text if they chose to answer the association."""
+    hooks = hooks_of(context)
+    if hooks is None:
+        return None
+    service = service_of(context)
+    pseudonym = service.pseudonym(person)
+    await hooks.person_wrote(pseudonym)
+    if text.startswith("/"):
+        return None
+    return await hooks.relay_answer(pseudonym, text, service.language_for(person))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -190,10 +235,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or person is None:
         return
     await query.answer()
-    if query.message is None:
+    if query.message is None or query.message.chat.type != "private":
         return
     async with one_at_a_time(context, person):
         data = query.data or ""
+        hooks = hooks_of(context)
+        if hooks and data == REPLY_PAYLOAD:
+            service = service_of(context)
+            screens = await hooks.open_reply(service.pseudonym(person), service.language_for(person))
+            await send_screens(context, query.message.chat.id, screens, person)
+            return
         screens = await code_word_reply(context, person, data)
         screens = screens or await service_of(context).handle_text(person, data)
         pressed = query.message if isinstance(query.message, Message) else None
@@ -228,6 +279,7 @@ def build_application(
     service: ConversationService,
     ledger: MessageLedger | None = None,
     exit_words: ExitWords | None = None,
+    handover: HandoverStores | None = None,
 ) -> Application:
     """The PTB application: private chats only, silent sends, erasure from the ledger."""
     application = (
@@ -248,6 +300,8 @@ def build_application(
     if ledger is not None:
         bot = application.bot
         application.bot_data[ERASER_KEY] = Eraser(ledger, lambda chat, ids: delete_messages(bot, chat, ids))
+    if handover is not None:
+        wire_handovers(application, settings, handover)
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
@@ -258,10 +312,37 @@ def build_application(
     return application
 
 
+def wire_handovers(application: Application, settings: Settings, stores: HandoverStores) -> None:
+    """Delivery of the outbox, the person's hooks and the association groups' handlers."""
+    bot = application.bot
+
+    async def send(chat_id: int, screen: Screen) -> int:
+        return (await send_screen(bot, chat_id, screen))[-1]
+
+    async def record(pseudonym: str, chat_id: int, message_id: int) -> None:
+        eraser: Eraser | None = application.bot_data.get(ERASER_KEY)
+        if eraser is not None:
+            await eraser.record(pseudonym, chat_id, message_id, None)
+
+    worker = DeliveryWorker(stores.handovers, stores.directory, send, settings.association_language, record)
+    application.bot_data[WORKER_KEY] = worker
+    application.bot_data[HOOKS_KEY] = HandoverHooks(stores.handovers, worker.wake.set)
+    add_group_handlers(
+        application,
+        GroupContext(
+            stores.directory, stores.handovers, worker, stores.pseudonymiser, settings.association_language
+        ),
+    )
+
+
 async def on_start(application: Application) -> None:
-    """Present the bot neutrally and start auto-erase."""
+    """Present the bot neutrally, start auto-erase and the delivery of handovers."""
     await present_the_bot(application, application.bot_data[SETTINGS_KEY].bot_display_name)
     await start_sweeper(application)
+    worker: DeliveryWorker | None = application.bot_data.get(WORKER_KEY)
+    if worker is not None:
+        every = application.bot_data[SETTINGS_KEY].delivery_sweep_seconds
+        application.bot_data[DELIVERY_TASK_KEY] = asyncio.create_task(worker.run_forever(every))
 
 
 async def start_sweeper(application: Application) -> None:
@@ -274,9 +355,10 @@ async def start_sweeper(application: Application) -> None:
 
 async def stop_sweeper(application: Application) -> None:
     """Stop the auto-erase task."""
-    task = application.bot_data.pop(SWEEPER_KEY, None)
-    if task is not None:
-        task.cancel()
+    for key in (SWEEPER_KEY, DELIVERY_TASK_KEY):
+        task = application.bot_data.pop(key, None)
+        if task is not None:
+            task.cancel()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -296,8 +378,11 @@ def webhook_options(settings: Settings) -> dict:
 def run_telegram(settings: Settings, service: ConversationService) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
     from bot.app import build_exit_words, build_ledger
+    from bot.handover_stores import build_handover_stores
 
-    application = build_application(settings, service, build_ledger(settings), build_exit_words(settings))
+    application = build_application(
+        settings, service, build_ledger(settings), build_exit_words(settings), build_handover_stores(settings)
+    )
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings))
     else:

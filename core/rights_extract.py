@@ -38,3 +38,13 @@ def extract_worker(
     """Yield every label, indicator and next-steps id of the worker mode."""
     for msgid in worker.parse(yaml.safe_load(fileobj.read().decode("utf-8"))).msgids():
         yield 1, None, msgid, ["Worker mode"]
+
+
+def extract_associations(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Yield the "what it does" id of every association of the directory seed."""
+    from core.directory import association_from_dict
+
+    for entry in yaml.safe_load(fileobj.read().decode("utf-8"))["associations"]:
+        yield 1, None, association_from_dict(entry).about_msgid, ["Association, what it does, max 160 chars"]

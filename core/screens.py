@@ -13,6 +13,8 @@ ERASE_DIRECTIVE = "erase"
 AUTO_ERASE_DIRECTIVE = "auto_erase_changed"
 # Directive: replace the message whose button was pressed instead of sending a new one.
 EDIT_DIRECTIVE = "edit"
+# Directive: the person has a handover request; keep (encrypted) where to tell them about it.
+HANDOVER_CHAT_DIRECTIVE = "handover_chat"
 
 
 @dataclass(frozen=True)

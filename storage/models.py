@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
@@ -67,3 +78,91 @@ class ExitWordRow(Base):
 
     pseudonym = Column(String(64), primary_key=True)
     word_hash = Column(String(64), nullable=False)
+
+
+class AssociationRow(Base):
+    """A partner association of the live directory, and the Telegram group it enrolled."""
+
+    __tablename__ = "associations"
+
+    id = Column(String(20), primary_key=True)
+    data = Column(Text, nullable=False)  # the directory entry as JSON (public information only)
+    active = Column(Boolean, nullable=False, default=True)
+    group_chat_id = Column(BigInteger, nullable=True, unique=True)
+    enrolled_at = Column(UtcDateTime, nullable=True)
+    updated_at = Column(UtcDateTime, nullable=False)
+
+
+class EnrollmentCodeRow(Base):
+    """A one-time code that binds a Telegram group to an association; kept as a keyed hash."""
+
+    __tablename__ = "enrollment_codes"
+
+    code_hash = Column(String(64), primary_key=True)
+    association_id = Column(String(20), ForeignKey("associations.id"), nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    used_at = Column(UtcDateTime, nullable=True)
+
+
+class HandoverRow(Base):
+    """A handover request: routing fields in clear, everything personal encrypted in `personal`."""
+
+    __tablename__ = "handovers"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    reference = Column(String(12), nullable=False, unique=True)
+    idempotency_key = Column(String(64), nullable=False, unique=True)
+    pseudonym = Column(String(64), nullable=False, index=True)
+    level = Column(String(16), nullable=False)
+    language = Column(String(8), nullable=False)
+    departement = Column(String(3), nullable=True)
+    form = Column(String(16), nullable=True)
+    minor = Column(Boolean, nullable=False, default=False)
+    needs = Column(Text, nullable=False, default="")
+    association_id = Column(String(20), ForeignKey("associations.id"), nullable=True)
+    tried = Column(Text, nullable=False, default="")
+    status = Column(String(16), nullable=False, index=True)
+    answer_due_at = Column(UtcDateTime, nullable=True, index=True)
+    paused = Column(Boolean, nullable=False, default=False)
+    safe_times = Column(String(16), nullable=False, default="any")
+    personal = Column(Text, nullable=True)  # encrypted JSON; erased on withdrawal and after retention
+    chat_ref = Column(Text, nullable=True)  # the person's chat id, encrypted
+    reply_open_until = Column(UtcDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    updated_at = Column(UtcDateTime, nullable=False)
+    closed_at = Column(UtcDateTime, nullable=True, index=True)
+    erased_at = Column(UtcDateTime, nullable=True)
+
+
+class OutboxRow(Base):
+    """A message to deliver (to a group or to the person), written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handover_id = Column(Integer, ForeignKey("handovers.id"), nullable=False, index=True)
+    dedupe_key = Column(String(80), nullable=False, unique=True)
+    kind = Column(String(24), nullable=False)
+    target = Column(String(8), nullable=False)  # "group" or "person"
+    association_id = Column(String(20), nullable=True)
+    body = Column(Text, nullable=True)  # encrypted JSON (relayed words), erased once sent
+    status = Column(String(8), nullable=False, index=True)  # pending, sent, dead
+    attempts = Column(Integer, nullable=False, default=0)
+    not_before = Column(UtcDateTime, nullable=True, index=True)  # None: held until the person writes
+    created_at = Column(UtcDateTime, nullable=False)
+    sent_at = Column(UtcDateTime, nullable=True)
+    sent_chat_id = Column(BigInteger, nullable=True)  # group messages only, to route replies
+    sent_message_id = Column(BigInteger, nullable=True)
+
+
+class AuditRow(Base):
+    """Who did what to a handover, under a pseudonym: enrolments, answers, withdrawals."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UtcDateTime, nullable=False)
+    action = Column(String(24), nullable=False)
+    association_id = Column(String(20), nullable=True)
+    handover_id = Column(Integer, nullable=True, index=True)
+    actor = Column(String(64), nullable=True)

@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.conversation import ConversationService
+from bot.handover_stores import HandoverStores
 from bot.telegram_channel import build_application
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
@@ -24,6 +25,7 @@ async def running_bot(
     service: ConversationService,
     ledger: MessageLedger | None = None,
     exit_words: ExitWords | None = None,
+    handover: HandoverStores | None = None,
 ) -> AsyncIterator[Application]:
     """Start polling the stand-in with the production application; stop cleanly afterwards."""
     local = dataclasses.replace(
@@ -32,7 +34,7 @@ async def running_bot(
         telegram_base_url=api.base_url,
         telegram_base_file_url=api.base_file_url,
     )
-    async with polling(build_application(local, service, ledger, exit_words)) as application:
+    async with polling(build_application(local, service, ledger, exit_words, handover)) as application:
         yield application
 
 

@@ -58,7 +58,8 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
     engine = database.engine()
     try:
         inspector = inspect(engine)
-        assert {"message_ledger", "exit_words", "alembic_version"} <= set(inspector.get_table_names())
+        tables = {"message_ledger", "exit_words", "associations", "handovers", "outbox", "audit_log"}
+        assert tables | {"alembic_version", "enrollment_codes"} <= set(inspector.get_table_names())
         columns = {column["name"]: column for column in inspector.get_columns("message_ledger")}
         assert set(columns) == {"id", "pseudonym", "chat_ref", "message_id", "recorded_at", "delete_after"}
         assert [name for name, column in columns.items() if column["nullable"]] == ["delete_after"]
@@ -68,10 +69,11 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
-        assert not {"message_ledger", "exit_words"} & set(inspect(engine).get_table_names())
+        handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}
+        assert not {"message_ledger", "exit_words", *handover_tables} & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 

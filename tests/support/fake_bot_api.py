@@ -812,6 +812,35 @@ class FakeBotAPI:
         document = self._document(file_name, mime_type)
         return self._user_message(user_id, language_code, {"document": document})
 
+    def send_group_text(
+        self, chat_id: int, user_id: int, text: str, reply_to: int | None = None, language_code: str = "fr"
+    ) -> int:
+        """Queue a member's text in a group, optionally replying to a message there; return its id."""
+        content: JSONDict = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        original = self._messages.get((chat_id, reply_to or 0))
+        if original is not None:
+            replied = {k: v for k, v in original.items() if k != "reply_to_message"}
+            content["reply_to_message"] = copy.deepcopy(replied)
+        message = self._new_message(chat_id, self.user(user_id, language_code), content)
+        self.send_update({"message": copy.deepcopy(message)})
+        return int(message["message_id"])
+
+    def press_group_button(self, chat_id: int, user_id: int, data: str, message_id: int) -> str:
+        """Queue a member's callback_query on a bot message in a group; return the query id."""
+        query_id = f"{user_id}{next(self._callback_counter):08d}"
+        query = {
+            "id": query_id,
+            "from": self.user(user_id),
+            "message": copy.deepcopy(self._stored_or_stub({"chat_id": chat_id, "message_id": message_id})),
+            "chat_instance": f"{chat_id}0042",
+            "data": data,
+        }
+        self.send_update({"callback_query": query})
+        return query_id
+
     def press_button(
         self,
         user_id: int,

@@ -1,0 +1,162 @@
+"""The live directory of partner associations and the Telegram groups they enrolled."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from core.directory import Association, association_from_dict, association_to_dict
+from storage.models import AssociationRow, AuditRow, EnrollmentCodeRow
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+CODE_LENGTH = 10
+
+
+class DirectoryError(LookupError):
+    """An association id is unknown, or an enrolment code is not valid."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Directory:
+    """Associations (public data) with their active flag and enrolled group."""
+
+    def __init__(self, engine: Engine, key: str) -> None:
+        self._engine = engine
+        self._key = key.encode("utf-8")
+
+    def import_seed(self, associations: Iterable[Association]) -> int:
+        """Add the associations not yet known; entries changed by an admin are left alone."""
+        added = 0
+        with Session(self._engine, future=True) as session, session.begin():
+            for association in associations:
+                if session.get(AssociationRow, association.id) is None:
+                    session.add(_row(association))
+                    added += 1
+        return added
+
+    def save(self, association: Association) -> None:
+        """Add or replace one association (admin command)."""
+        with Session(self._engine, future=True) as session, session.begin():
+            row = session.get(AssociationRow, association.id)
+            if row is None:
+                session.add(_row(association))
+            else:
+                row.data = json.dumps(association_to_dict(association), ensure_ascii=False)
+                row.active = association.active
+                row.updated_at = _now()
+
+    def set_active(self, association_id: str, active: bool) -> None:
+        """Enable or disable an association; a disabled one gets no new request."""
+        with Session(self._engine, future=True) as session, session.begin():
+            row = self._row(session, association_id)
+            row.active = active
+            row.updated_at = _now()
+
+    def get(self, association_id: str) -> Association | None:
+        """One association, or None."""
+        with Session(self._engine, future=True) as session:
+            row = session.get(AssociationRow, association_id)
+            return _association(row) if row else None
+
+    def all(self) -> list[Association]:
+        """Every association, active or not, by id."""
+        with Session(self._engine, future=True) as session:
+            rows = session.scalars(select(AssociationRow).order_by(AssociationRow.id))
+            return [_association(row) for row in rows]
+
+    def reachable(self) -> list[Association]:
+        """Active associations with an enrolled group: the only ones that can receive a request."""
+        query = select(AssociationRow).where(
+            AssociationRow.active.is_(True), AssociationRow.group_chat_id.is_not(None)
+        )
+        with Session(self._engine, future=True) as session:
+            return [_association(row) for row in session.scalars(query.order_by(AssociationRow.id))]
+
+    def group_of(self, association_id: str) -> int | None:
+        """The Telegram group enrolled by the association, if any."""
+        with Session(self._engine, future=True) as session:
+            row = session.get(AssociationRow, association_id)
+            return row.group_chat_id if row else None
+
+    def association_of_group(self, chat_id: int) -> str | None:
+        """The association that enrolled this group, if any."""
+        query = select(AssociationRow.id).where(AssociationRow.group_chat_id == chat_id)
+        with Session(self._engine, future=True) as session:
+            return session.scalar(query)
+
+    def new_enrollment_code(self, association_id: str, valid_for: timedelta = timedelta(hours=48)) -> str:
+        """A one-time code to post in the association's group as `/enroll CODE`."""
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        with Session(self._engine, future=True) as session, session.begin():
+            self._row(session, association_id)
+            session.add(
+                EnrollmentCodeRow(
+                    code_hash=self._hash(code), association_id=association_id, expires_at=_now() + valid_for
+                )
+            )
+        return code
+
+    def enroll(self, code: str, chat_id: int, actor: str) -> str:
+        """Bind the group to the code's association; returns its id. A code works once."""
+        now = _now()
+        code_hash = self._hash(code.strip().upper())
+        with Session(self._engine, future=True) as session, session.begin():
+            claimed = session.scalar(
+                select(EnrollmentCodeRow.association_id).where(EnrollmentCodeRow.code_hash == code_hash)
+            )
+            used = session.execute(
+                update(EnrollmentCodeRow)
+                .where(
+                    EnrollmentCodeRow.code_hash == code_hash,
+                    EnrollmentCodeRow.used_at.is_(None),
+                    EnrollmentCodeRow.expires_at > now,
+                )
+                .values(used_at=now)
+            ).rowcount
+            if claimed is None or used != 1:  # the conditional update makes a second use fail
+                raise DirectoryError("unknown, used or expired code")
+            session.execute(
+                update(AssociationRow)
+                .where(AssociationRow.group_chat_id == chat_id)
+                .values(group_chat_id=None)
+            )
+            row = self._row(session, claimed)
+            row.group_chat_id, row.enrolled_at, row.updated_at = chat_id, now, now
+            session.add(AuditRow(at=now, action="enrolled", association_id=claimed, actor=actor))
+        return claimed
+
+    def _hash(self, code: str) -> str:
+        return hmac.new(self._key, f"enroll:{code}".encode(), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def _row(session: Session, association_id: str) -> AssociationRow:
+        row = session.get(AssociationRow, association_id)
+        if row is None:
+            raise DirectoryError(f"no association with id {association_id!r}")
+        return row
+
+
+def _row(association: Association) -> AssociationRow:
+    return AssociationRow(
+        id=association.id,
+        data=json.dumps(association_to_dict(association), ensure_ascii=False),
+        active=association.active,
+        updated_at=_now(),
+    )
+
+
+def _association(row: AssociationRow) -> Association:
+    data = json.loads(row.data)
+    data["active"] = bool(row.active)
+    return association_from_dict(data)

@@ -1,0 +1,559 @@
+"""Handover requests and their outbox: every change and the messages it causes commit together.
+
+States of a request: waiting (sent to an association, no answer yet) → accepted → closed;
+waiting → waiting at the next association (declined, no answer in time, group unreachable);
+→ unmatched (nobody left); any open state → withdrawn. Personal fields are encrypted and are
+erased on withdrawal and `retention` after a request closes.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core import safe_times
+from core.handover import RELAY_LEVELS, Draft
+from storage.crypto import FieldCipher
+from storage.models import AuditRow, HandoverRow, OutboxRow
+
+WAITING, ACCEPTED = "waiting", "accepted"
+CLOSED, WITHDRAWN, UNMATCHED = "closed", "withdrawn", "unmatched"
+OPEN_STATES = (WAITING, ACCEPTED)
+GROUP, PERSON = "group", "person"
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Picks the next association for a request, given the ids already tried; None when nobody is left.
+NextAssociation = Callable[[HandoverRow, set[str]], "str | None"]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Created:
+    """The outcome of a submission: the request, and whether this call created it."""
+
+    reference: str
+    association_id: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """What the person may see of one of their requests."""
+
+    reference: str
+    association_id: str | None
+    status: str
+    paused: bool
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message to deliver, with what is needed to render it."""
+
+    id: int
+    kind: str
+    target: str
+    pseudonym: str
+    attempts: int
+    association_id: str | None
+    reference: str
+    language: str
+    level: str
+    safe_times: str
+    draft: Draft | None  # the consented fields, for a request sent to a group
+    chat_id: int | None  # the person's chat, for a message to the person
+    body: dict | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Delays that the operator can configure."""
+
+    answer_delay: timedelta = timedelta(hours=24)
+    retention: timedelta = timedelta(days=30)
+    max_attempts: int = 12
+    lease: timedelta = timedelta(seconds=60)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 15 s doubling, at most one hour."""
+    return timedelta(seconds=min(15 * 2 ** max(attempts - 1, 0), 3600))
+
+
+class Handovers:
+    """Create, answer, withdraw and deliver handover requests."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        cipher: FieldCipher,
+        next_association: NextAssociation,
+        policy: Policy | None = None,
+    ) -> None:
+        self._engine = engine
+        self._cipher = cipher
+        self._next = next_association
+        self.policy = policy or Policy()
+
+    # --- the person's side -------------------------------------------------------------
+
+    def create(self, pseudonym: str, draft: Draft, idempotency_key: str) -> Created:
+        """Store the request and its delivery in one transaction; a repeated key creates nothing."""
+        existing = self._by_key(idempotency_key)
+        if existing is not None:
+            return Created(existing.reference, existing.association_id or "", created=False)
+        try:
+            with self._transaction() as session:
+                row = self._new_row(pseudonym, draft, idempotency_key)
+                session.add(row)
+                session.flush()
+                self._queue_request(session, row, draft.association_id)
+                return Created(row.reference, draft.association_id, created=True)
+        except IntegrityError:  # the same submission raced in from a second tap
+            existing = self._by_key(idempotency_key)
+            if existing is None:
+                raise
+            return Created(existing.reference, existing.association_id or "", created=False)
+
+    def find(self, idempotency_key: str) -> Created | None:
+        """The request stored under this key, if any."""
+        row = self._by_key(idempotency_key)
+        return Created(row.reference, row.association_id or "", created=False) if row else None
+
+    def attach_chat(self, pseudonym: str, chat_id: int) -> int:
+        """Remember, encrypted, where to tell the person about their open requests."""
+        with self._transaction() as session:
+            rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.chat_ref.is_(None))).all()
+            for row in rows:
+                row.chat_ref = self._cipher.encrypt(str(int(chat_id)))
+            return len(rows)
+
+    def requests_of(self, pseudonym: str) -> list[RequestView]:
+        """The person's open requests and those closed in the last retention period."""
+        recent = _now() - self.policy.retention
+        query = select(HandoverRow).where(
+            HandoverRow.pseudonym == pseudonym,
+            or_(HandoverRow.closed_at.is_(None), HandoverRow.closed_at > recent),
+        )
+        with self._transaction() as session:
+            rows = session.scalars(query.order_by(HandoverRow.id)).all()
+            return [RequestView(r.reference, r.association_id, r.status, r.paused) for r in rows]
+
+    def withdraw(self, pseudonym: str) -> int:
+        """Withdraw every open request: erase the personal fields and tell the association."""
+        now = _now()
+        with self._transaction() as session:
+            rows = session.scalars(self._open_of(pseudonym)).all()
+            for row in rows:
+                delivered = self._cancel_pending(session, row)
+                if delivered:
+                    self._queue(session, row, "withdrawn", GROUP, row.association_id, dedupe="withdrawn")
+                self._audit(session, "withdrawn", row, actor=None)
+                row.status, row.closed_at, row.updated_at = WITHDRAWN, now, now
+                self._erase(row, now)
+            return len(rows)
+
+    def pause(self, pseudonym: str) -> int:
+        """After a quick exit: the association must not contact the person until they write again."""
+        with self._transaction() as session:
+            rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.paused.is_(False))).all()
+            for row in rows:
+                row.paused, row.reply_open_until, row.updated_at = True, None, _now()
+                self._hold_person_messages(session, row)
+                if self._was_delivered(session, row):
+                    self._queue(session, row, "paused", GROUP, row.association_id, dedupe=_unique("paused"))
+            return len(rows)
+
+    def person_wrote(self, pseudonym: str) -> int:
+        """The person wrote: lift a pause and release messages held for this moment."""
+        now = _now()
+        with self._transaction() as session:
+            rows = session.scalars(self._open_of(pseudonym)).all()
+            for row in rows:
+                if row.paused:
+                    row.paused, row.updated_at = False, now
+                    if self._was_delivered(session, row):
+                        self._queue(
+                            session, row, "resumed", GROUP, row.association_id, dedupe=_unique("resumed")
+                        )
+                self._release_person_messages(session, row, now)
+            return len(rows)
+
+    def open_reply(self, pseudonym: str, minutes: int = 15) -> str | None:
+        """The person will answer the association: their next text is relayed. Returns the reference."""
+        with self._transaction() as session:
+            row = self._relay_request_of(session, pseudonym)
+            if row is None:
+                return None
+            row.reply_open_until = _now() + timedelta(minutes=minutes)
+            return row.reference
+
+    def take_reply(self, pseudonym: str, text: str) -> str | None:
+        """Relay the person's text if they asked to answer; returns the reference, else None."""
+        now = _now()
+        with self._transaction() as session:
+            row = self._relay_request_of(session, pseudonym)
+            if row is None or row.reply_open_until is None or row.reply_open_until < now:
+                return None
+            row.reply_open_until = None
+            self._queue(
+                session, row, "relay", GROUP, row.association_id, body={"text": text}, dedupe=_unique("r")
+            )
+            return row.reference
+
+    # --- the association's side --------------------------------------------------------
+
+    def answer(self, reference: str, association_id: str, actor: str, accept: bool) -> str:
+        """Accept or decline for the group's association: 'accepted', 'declined', 'late' or 'unknown'."""
+        now = _now()
+        with self._transaction() as session:
+            row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
+            if row is None:
+                return "unknown"
+            if row.status != WAITING or row.association_id != association_id:
+                return "late"
+            self._audit(session, "accepted" if accept else "declined", row, actor)
+            if accept:
+                row.status, row.answer_due_at, row.updated_at = ACCEPTED, None, now
+                self._queue_to_person(session, row, "accepted")
+                return "accepted"
+            self._pass_on(session, row)
+            return "declined"
+
+    def level_of(self, reference: str) -> str | None:
+        """The level of a request, or None."""
+        with self._transaction() as session:
+            return session.scalar(select(HandoverRow.level).where(HandoverRow.reference == reference))
+
+    def close(self, reference: str, association_id: str, actor: str) -> bool:
+        """The association has followed up: the request closes and retention starts."""
+        now = _now()
+        with self._transaction() as session:
+            row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
+            if row is None or row.status != ACCEPTED or row.association_id != association_id:
+                return False
+            row.status, row.closed_at, row.updated_at = CLOSED, now, now
+            self._audit(session, "closed", row, actor)
+            return True
+
+    def relay_from_group(self, chat_id: int, replied_message_id: int, text: str, actor: str) -> str:
+        """A group member answered a request message: 'queued', 'not_relayable' or 'unknown'."""
+        with self._transaction() as session:
+            sent = session.scalar(
+                select(OutboxRow).where(
+                    OutboxRow.sent_chat_id == chat_id, OutboxRow.sent_message_id == replied_message_id
+                )
+            )
+            row = session.get(HandoverRow, sent.handover_id) if sent else None
+            if row is None:
+                return "unknown"
+            if (
+                row.level not in RELAY_LEVELS
+                or row.status != ACCEPTED
+                or row.association_id != sent.association_id
+            ):
+                return "not_relayable"
+            self._queue_to_person(session, row, "relay", body={"text": text})
+            self._audit(session, "relayed", row, actor)
+            return "queued"
+
+    # --- time-driven work --------------------------------------------------------------
+
+    def expire_unanswered(self, now: datetime | None = None) -> int:
+        """Requests nobody answered in time go to the next association."""
+        now = now or _now()
+        with self._transaction() as session:
+            query = select(HandoverRow).where(HandoverRow.status == WAITING, HandoverRow.answer_due_at < now)
+            rows = session.scalars(query).all()
+            for row in rows:
+                self._queue(session, row, "timed_out", GROUP, row.association_id, dedupe=_unique("t"))
+                self._audit(session, "timed_out", row, actor=None)
+                self._pass_on(session, row)
+            return len(rows)
+
+    def apply_retention(self, now: datetime | None = None) -> int:
+        """Erase the personal fields of requests closed longer than the retention period."""
+        now = now or _now()
+        cutoff = now - self.policy.retention
+        query = select(HandoverRow).where(
+            HandoverRow.closed_at.is_not(None),
+            HandoverRow.closed_at < cutoff,
+            HandoverRow.erased_at.is_(None),
+        )
+        with self._transaction() as session:
+            rows = session.scalars(query).all()
+            for row in rows:
+                self._erase(row, now)
+            return len(rows)
+
+    # --- delivery ----------------------------------------------------------------------
+
+    def due(self, now: datetime | None = None, limit: int = 50) -> list[OutboxItem]:
+        """Claim up to `limit` due messages for a lease, so that one sender handles each."""
+        now = now or _now()
+        query = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.status == PENDING, OutboxRow.not_before.is_not(None), OutboxRow.not_before <= now
+            )
+            .order_by(OutboxRow.not_before, OutboxRow.id)
+            .limit(limit)
+        )
+        with self._transaction() as session:
+            ids = list(session.scalars(query))
+            claimed = [i for i in ids if self._claim(session, i, now)]
+            return [self._item(session, session.get(OutboxRow, i)) for i in claimed]
+
+    def mark_sent(self, item_id: int, chat_id: int | None = None, message_id: int | None = None) -> None:
+        """Delivered: forget the relayed words; a request now waits for an answer."""
+        now = _now()
+        with self._transaction() as session:
+            row = session.get(OutboxRow, item_id)
+            row.status, row.sent_at, row.body = SENT, now, None
+            row.sent_chat_id, row.sent_message_id = chat_id, message_id
+            if row.kind == "request":
+                handover = session.get(HandoverRow, row.handover_id)
+                if handover.status == WAITING and handover.association_id == row.association_id:
+                    handover.answer_due_at = now + self.policy.answer_delay
+
+    def mark_failed(self, item_id: int) -> bool:
+        """Retry later with backoff; after too many tries give up (a request moves on). True if dropped."""
+        now = _now()
+        with self._transaction() as session:
+            row = session.get(OutboxRow, item_id)
+            if row.attempts < self.policy.max_attempts:
+                row.not_before = now + backoff(row.attempts)
+                return False
+            row.status, row.body = DEAD, None
+            handover = session.get(HandoverRow, row.handover_id)
+            if row.kind == "request" and handover.status == WAITING:
+                self._audit(session, "unreachable", handover, actor=None)
+                self._pass_on(session, handover)
+            return True
+
+    def mark_not_now(self, item_id: int, not_before: datetime | None) -> None:
+        """Outside the person's safe times (or paused): wait, without counting an attempt."""
+        with self._transaction() as session:
+            row = session.get(OutboxRow, item_id)
+            row.not_before, row.attempts = not_before, max(row.attempts - 1, 0)
+
+    # --- internals ---------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with Session(self._engine, future=True, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def _by_key(self, idempotency_key: str) -> HandoverRow | None:
+        with self._transaction() as session:
+            return session.scalar(select(HandoverRow).where(HandoverRow.idempotency_key == idempotency_key))
+
+    def _new_row(self, pseudonym: str, draft: Draft, idempotency_key: str) -> HandoverRow:
+        now = _now()
+        personal = draft.personal()
+        return HandoverRow(
+            reference="".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6)),
+            idempotency_key=idempotency_key,
+            pseudonym=pseudonym,
+            level=draft.level,
+            language=draft.language,
+            departement=draft.departement,
+            form=draft.form,
+            minor=draft.minor,
+            needs=",".join(draft.needs),
+            association_id=draft.association_id,
+            tried=draft.association_id,
+            status=WAITING,
+            paused=False,
+            safe_times=draft.times,
+            personal=self._cipher.encrypt(json.dumps({**personal, "by_worker": draft.by_worker})),
+            created_at=now,
+            updated_at=now,
+        )
+
+    @staticmethod
+    def _open_of(pseudonym: str):
+        return select(HandoverRow).where(
+            HandoverRow.pseudonym == pseudonym, HandoverRow.status.in_(OPEN_STATES)
+        )
+
+    def _relay_request_of(self, session: Session, pseudonym: str) -> HandoverRow | None:
+        query = self._open_of(pseudonym).where(
+            HandoverRow.status == ACCEPTED, HandoverRow.level.in_(RELAY_LEVELS)
+        )
+        return session.scalars(query.order_by(HandoverRow.id.desc())).first()
+
+    def _queue(
+        self,
+        session: Session,
+        row: HandoverRow,
+        kind: str,
+        target: str,
+        association_id: str | None,
+        *,
+        dedupe: str,
+        body: dict | None = None,
+        not_before: datetime | None = None,
+        now: bool = True,
+    ) -> None:
+        session.add(
+            OutboxRow(
+                handover_id=row.id,
+                dedupe_key=f"{row.id}:{kind}:{association_id or '-'}:{dedupe}",
+                kind=kind,
+                target=target,
+                association_id=association_id,
+                body=self._cipher.encrypt(json.dumps(body)) if body else None,
+                status=PENDING,
+                attempts=0,
+                not_before=not_before if not_before is not None or not now else _now(),
+                created_at=_now(),
+            )
+        )
+
+    def _queue_request(self, session: Session, row: HandoverRow, association_id: str) -> None:
+        self._queue(session, row, "request", GROUP, association_id, dedupe="request")
+
+    def _queue_to_person(
+        self, session: Session, row: HandoverRow, kind: str, body: dict | None = None
+    ) -> None:
+        """A message to the person, held outside their safe times and while paused."""
+        when = None if row.paused else safe_times.next_allowed(row.safe_times, _now())
+        self._queue(
+            session,
+            row,
+            kind,
+            PERSON,
+            row.association_id,
+            dedupe=_unique(kind),
+            body=body,
+            not_before=when,
+            now=False,
+        )
+
+    def _pass_on(self, session: Session, row: HandoverRow) -> None:
+        """Give the request to the next association, or close it when nobody is left."""
+        tried = set(filter(None, row.tried.split(",")))
+        following = self._next(row, tried)
+        row.answer_due_at, row.updated_at = None, _now()
+        if following is None:
+            row.status, row.closed_at = UNMATCHED, _now()
+            self._queue_to_person(session, row, "unmatched")
+            return
+        row.association_id, row.tried = following, ",".join([*sorted(tried), following])
+        self._queue_request(session, row, following)
+        self._queue_to_person(session, row, "passed_on")
+
+    def _was_delivered(self, session: Session, row: HandoverRow) -> bool:
+        query = select(OutboxRow.id).where(
+            OutboxRow.handover_id == row.id,
+            OutboxRow.kind == "request",
+            OutboxRow.association_id == row.association_id,
+            OutboxRow.status == SENT,
+        )
+        return session.scalar(query) is not None
+
+    def _cancel_pending(self, session: Session, row: HandoverRow) -> bool:
+        """Drop undelivered messages of a request; True when its association already received it."""
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.handover_id == row.id, OutboxRow.status == PENDING)
+            .values(status=DEAD, body=None)
+        )
+        return self._was_delivered(session, row)
+
+    def _hold_person_messages(self, session: Session, row: HandoverRow) -> None:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.handover_id == row.id, OutboxRow.status == PENDING, OutboxRow.target == PERSON)
+            .values(not_before=None)
+        )
+
+    def _release_person_messages(self, session: Session, row: HandoverRow, now: datetime) -> None:
+        """The person is here now: what waited for them may go (within their safe times)."""
+        when = safe_times.next_allowed(row.safe_times, now) or now
+        session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.handover_id == row.id,
+                OutboxRow.status == PENDING,
+                OutboxRow.target == PERSON,
+                OutboxRow.not_before.is_(None),
+            )
+            .values(not_before=when)
+        )
+
+    def _claim(self, session: Session, item_id: int, now: datetime) -> bool:
+        claimed = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id, OutboxRow.status == PENDING, OutboxRow.not_before <= now)
+            .values(not_before=now + self.policy.lease, attempts=OutboxRow.attempts + 1)
+        )
+        return claimed.rowcount == 1
+
+    def _item(self, session: Session, row: OutboxRow) -> OutboxItem:
+        handover = session.get(HandoverRow, row.handover_id)
+        personal = json.loads(self._cipher.decrypt(handover.personal)) if handover.personal else {}
+        return OutboxItem(
+            id=row.id,
+            kind=row.kind,
+            target=row.target,
+            pseudonym=handover.pseudonym,
+            attempts=row.attempts,
+            association_id=row.association_id,
+            reference=handover.reference,
+            language=handover.language,
+            level=handover.level,
+            safe_times=handover.safe_times,
+            draft=_draft(handover, personal) if row.kind == "request" else None,
+            chat_id=int(self._cipher.decrypt(handover.chat_ref)) if handover.chat_ref else None,
+            body=json.loads(self._cipher.decrypt(row.body)) if row.body else None,
+        )
+
+    @staticmethod
+    def _audit(session: Session, action: str, row: HandoverRow, actor: str | None) -> None:
+        session.add(
+            AuditRow(
+                at=_now(), action=action, association_id=row.association_id, handover_id=row.id, actor=actor
+            )
+        )
+
+    @staticmethod
+    def _erase(row: HandoverRow, now: datetime) -> None:
+        row.personal, row.chat_ref, row.reply_open_until, row.erased_at = None, None, None, now
+
+
+def _draft(row: HandoverRow, personal: dict) -> Draft:
+    return Draft(
+        association_id=row.association_id or "",
+        level=row.level,
+        language=row.language,
+        departement=row.departement,
+        form=row.form,
+        minor=bool(row.minor),
+        needs=tuple(filter(None, row.needs.split(","))),
+        alias=personal.get("alias"),
+        contact=personal.get("contact"),
+        phone=personal.get("phone"),
+        times=row.safe_times,
+        code=personal.get("code"),
+        message=personal.get("message"),
+        by_worker=bool(personal.get("by_worker")),
+    )
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}:{secrets.token_hex(6)}"

@@ -1,0 +1,159 @@
+"""Handover through the trained model: free text to consent, edits, interruptions, status, withdrawal."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.handover_stores import HandoverStores, build_handover_stores
+from core import payloads
+from core.i18n import tr
+from core.payloads import make as payload
+from core.screens import EDIT_DIRECTIVE, HANDOVER_CHAT_DIRECTIVE
+from storage.models import HandoverRow
+
+ENROLLED = {"ccem": -1001, "amicale_du_nid": -1002, "hors_la_rue": -1003}
+REQUESTS = {
+    "en": "I want to talk to an association in Marseille, I work without being paid",
+    "fr": "je veux parler à une association à Marseille, je travaille sans être payé",
+}
+
+
+@pytest.fixture(scope="module")
+def stores(settings, engine) -> HandoverStores:
+    """The same database as the action server, with three enrolled associations."""
+    found = build_handover_stores(settings)
+    for association, group in ENROLLED.items():
+        if found.directory.group_of(association) is None:
+            found.directory.enroll(found.directory.new_enrollment_code(association), group, "admin")
+    return found
+
+
+def answer(value: str) -> str:
+    return payload("handover_answer", v=value)
+
+
+def count_requests(stores: HandoverStores, pseudonym: str) -> int:
+    with stores.handovers._engine.connect() as connection:
+        query = select(func.count()).select_from(HandoverRow).where(HandoverRow.pseudonym == pseudonym)
+        return connection.scalar(query)
+
+
+async def answer_until_consent(person, language: str) -> list:
+    """From the first question (under 18?) to the consent screen, at the contact level."""
+    proposal = await person.last(answer("no"))
+    assert "CCEM" in proposal.text, "Marseille + unpaid work: a labour association first"
+    assert (await person.last(answer("ccem"))).text == tr(language, "handover.ask.level")
+    assert (await person.last(answer("contact"))).text == tr(language, "handover.ask.alias")
+    assert (await person.last("Sam")).text == tr(language, "handover.ask.contact")
+    assert (await person.last(answer("phone"))).text == tr(language, "handover.ask.phone")
+    unclear = await person.last("not a number")
+    assert unclear.text.startswith(tr(language, "handover.unclear.phone"))
+    assert (await person.last("06 12 34 56 78")).text == tr(language, "handover.ask.times")
+    assert (await person.last(answer("afternoon"))).text == tr(language, "handover.ask.code")
+    assert (await person.last("blue bird")).text == tr(language, "handover.ask.needs")
+    ticked = await person.last(payload("handover_need", n="shelter"))
+    assert EDIT_DIRECTIVE in ticked.directives and ticked.buttons[0].title.startswith("☑")
+    assert (await person.last(payload("handover_needs_done"))).text == tr(language, "handover.ask.message")
+    return await person.say(payload("handover_skip"))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_from_free_text_to_a_stored_request(chat, stores, language):
+    person = chat(language, safe=True)
+    first = await person.last(REQUESTS[language])
+    assert first.text == tr(language, "handover.ask.minor"), "place and situation were taken from the text"
+    (consent,) = await answer_until_consent(person, language)
+    labels = [tr(language, f"handover.{m}") for m in ("form.labour", "need.shelter", "times.afternoon")]
+    for shown in ("Sam", "+33 6 12 34 56 78", "blue bird", "13 Bouches-du-Rhône", *labels):
+        assert shown in consent.text
+    assert consent.protect
+    pseudonym = person.service.pseudonym(person.person)
+    assert count_requests(stores, pseudonym) == 0, "nothing is stored before the person confirms"
+    sent = await person.last(payload("handover_confirm"))
+    assert HANDOVER_CHAT_DIRECTIVE in sent.directives
+    again = await person.last(payload("handover_confirm"))  # a double tap
+    (request,) = stores.handovers.requests_of(pseudonym)
+    name = stores.directory.get("ccem").name
+    assert sent.text == tr(language, "handover.sent", name=name, reference=request.reference)
+    assert again.text == tr(language, "handover.already_sent", name=name, reference=request.reference)
+    assert count_requests(stores, pseudonym) == 1
+    status = await person.last(payload("handover_status"))
+    assert "CCEM" in status.text
+
+
+async def test_editing_an_answer_returns_to_the_consent_screen(chat, stores):
+    person = chat("en", safe=True)
+    await person.say(REQUESTS["en"])
+    await answer_until_consent(person, "en")
+    edit = await person.last(payload("handover_edit"))
+    assert payload("handover_change", s="alias") in [b.payload for b in edit.buttons]
+    assert (await person.last(payload("handover_change", s="alias"))).text == tr("en", "handover.ask.alias")
+    consent = await person.last("Alex")
+    assert "Alex" in consent.text and "Sam" not in consent.text and "blue bird" in consent.text
+
+
+async def test_anonymous_level_asks_only_the_needs(chat, stores):
+    person = chat("fr", safe=True)
+    await person.say(payloads.ASSOCIATION)
+    assert (await person.last("93200")).text == tr("fr", "handover.ask.minor")
+    assert (await person.last(answer("yes"))).text == tr("fr", "handover.ask.form")
+    proposal = await person.last(answer("begging"))
+    assert "Hors la Rue" in proposal.text, "a minor forced to beg in Seine-Saint-Denis"
+    await person.say(answer("hors_la_rue"))
+    assert (await person.last(answer("anonymous"))).text == tr("fr", "handover.ask.needs")
+    consent = await person.last(payload("handover_needs_done"))
+    assert consent.text.startswith(
+        tr("fr", "handover.consent.intro", name=stores.directory.get("hors_la_rue").name)
+    )
+    assert tr("fr", "handover.field.alias", value="").strip() not in consent.text
+
+
+async def test_an_unknown_place_gets_a_clear_reply_and_national_is_offered(chat, stores):
+    person = chat("en", safe=True)
+    await person.say(payloads.ASSOCIATION)
+    unclear = await person.last("qwzrtplk")
+    assert unclear.text.startswith(tr("en", "handover.unclear.departement"))
+    assert answer("-") in [b.payload for b in unclear.buttons]
+    assert (await person.last(answer("-"))).text == tr("en", "handover.ask.minor")
+
+
+async def test_danger_words_leave_the_questions(chat, stores):
+    person = chat("en", safe=True)
+    await person.say(REQUESTS["en"])
+    await person.say(answer("no"))
+    screens = await person.say("he is going to kill me")
+    assert tr("en", "emergency.numbers") in screens[-1].text
+    after = await person.last("Sam")  # no longer read as an answer to the form
+    assert after.text != tr("en", "handover.ask.level")
+
+
+async def test_cancel_sends_and_keeps_nothing(chat, stores):
+    person = chat("en", safe=True)
+    await person.say(REQUESTS["en"])
+    cancelled = await person.last(payload("handover_cancel"))
+    assert cancelled.text == tr("en", "handover.cancelled")
+    assert count_requests(stores, person.service.pseudonym(person.person)) == 0
+    assert (await person.last(payload("handover_confirm"))).text == tr("en", "handover.nothing_to_send")
+
+
+async def test_status_and_withdrawal(chat, stores):
+    person = chat("en", safe=True)
+    await person.say(REQUESTS["en"])
+    await answer_until_consent(person, "en")
+    await person.say(payload("handover_confirm"))
+    question = await person.last("I want to withdraw my request")
+    assert question.text == tr("en", "handover.withdraw.question")
+    done = await person.last(payload("handover_withdraw_confirm"))
+    assert done.text == tr("en", "handover.withdrawn")
+    (request,) = stores.handovers.requests_of(person.service.pseudonym(person.person))
+    status = await person.last(payload("handover_status"))
+    assert tr("en", "handover.status.withdrawn", reference=request.reference, name="CCEM") in status.text
+
+
+async def test_the_safety_question_comes_first_and_keeps_the_place(chat, stores):
+    person = chat("en")
+    asked = await person.last(REQUESTS["en"])
+    assert asked.text == tr("en", "safety.question")
+    await person.say(payloads.safety_answer("safe"))
+    assert (await person.last(payloads.ASSOCIATION)).text == tr("en", "handover.ask.minor")

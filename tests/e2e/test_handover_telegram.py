@@ -1,0 +1,143 @@
+"""Handover end to end: the person's chat and the association's group side by side on the stand-in.
+
+The real engine and action server run behind; the request goes through the database outbox.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.app import build_ledger, build_service
+from bot.handover_stores import build_handover_stores
+from core import payloads
+from core.handover_messages import REPLY_PAYLOAD, group_button
+from core.i18n import tr
+from core.payloads import make as payload
+from tests.e2e.telegram_harness import button_payloads, running_bot
+from tests.support.fake_bot_api import FakeBotAPI
+
+PERSON = 515151
+GROUP = -100515151
+MEMBER = 626262
+ASKING = "I want to talk to an association in Marseille, I work without being paid"
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotAPI() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def handover_settings(settings):
+    return dataclasses.replace(settings, delivery_sweep_seconds=0.3, flood_max_messages=100)
+
+
+def to(chat: int):
+    return lambda params: str(params.get("chat_id")) == str(chat)
+
+
+async def step(api: FakeBotAPI, action, chat: int = PERSON, count: int = 1) -> list[dict]:
+    """Do something and return the bot's next messages to that chat."""
+    api.mark()
+    action()
+    return [
+        call.params for call in await api.wait_for("sendMessage", count=count, predicate=to(chat), timeout=20)
+    ]
+
+
+async def enroll(api: FakeBotAPI, stores, association: str) -> None:
+    code = stores.directory.new_enrollment_code(association)
+    (reply,) = await step(api, lambda: api.send_group_text(GROUP, MEMBER, f"/enroll {code}"), chat=GROUP)
+    assert reply["text"] == tr("fr", "handover.group.enrolled", name=stores.directory.get(association).name)
+
+
+async def consent_in_chat(api: FakeBotAPI) -> dict:
+    """The person's side, from the first message to the consent screen (contact level, by phone)."""
+    press = lambda data: lambda: api.press_button(PERSON, data, language_code="en")  # noqa: E731
+    say = lambda text: lambda: api.send_text(PERSON, text, language_code="en")  # noqa: E731
+    (safety,) = await step(api, say(ASKING))
+    assert safety["text"] == tr("en", "safety.question")
+    await step(api, press(payloads.safety_answer("safe")))
+    assert (await step(api, press(payloads.ASSOCIATION)))[0]["text"] == tr("en", "handover.ask.minor")
+    await step(api, press(payload("handover_answer", v="no")))
+    await step(api, press(payload("handover_answer", v="ccem")))
+    await step(api, press(payload("handover_answer", v="contact")))
+    await step(api, say("Sam"))
+    await step(api, press(payload("handover_answer", v="phone")))
+    await step(api, say("0612345678"))
+    await step(api, press(payload("handover_answer", v="any")))
+    await step(api, say("blue bird"))
+    api.mark()
+    api.press_button(PERSON, payload("handover_need", n="papers"), language_code="en")
+    await api.wait_for("editMessageReplyMarkup", predicate=to(PERSON))
+    await step(api, press(payload("handover_needs_done")))
+    (consent,) = await step(api, press(payload("handover_skip")))
+    return consent
+
+
+async def test_from_the_chat_to_the_group_and_back(api, handover_settings, engine):
+    stores = build_handover_stores(handover_settings)
+    service = build_service(handover_settings, with_flood_control=True)
+    ledger = build_ledger(handover_settings)
+    async with running_bot(api, handover_settings, service, ledger, handover=stores):
+        await enroll(api, stores, "ccem")
+        consent = await consent_in_chat(api)
+        assert "Sam" in consent["text"] and "+33 6 12 34 56 78" in consent["text"]
+
+        api.mark()
+        api.press_button(PERSON, payload("handover_confirm"), language_code="en")
+        request = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+        sent = (await api.wait_for("sendMessage", predicate=to(PERSON)))[0].params
+        assert tr("en", "handover.sent", name="X", reference="Y").split(":")[0] in sent["text"]
+        text = request["text"]
+        assert "Sam" in text and "+33 6 12 34 56 78" in text and "blue bird" in text
+        assert str(PERSON) not in text, "the group never learns the person's Telegram identity"
+        reference = text.splitlines()[0].rsplit(" ", 1)[-1]
+        assert button_payloads(request) == [group_button("a", reference), group_button("d", reference)]
+        request_id = api.last_bot_message(GROUP)["message_id"]
+
+        # Accept in the group: the person is told, discreetly, in English.
+        api.mark()
+        api.press_group_button(GROUP, MEMBER, group_button("a", reference), request_id)
+        notice = (await api.wait_for("sendMessage", predicate=to(PERSON), timeout=20))[0].params
+        assert notice["text"].startswith(
+            tr("en", "handover.person.accepted", name="", reference=reference)[:20]
+        )
+        assert notice["disable_notification"] is True and notice["protect_content"] is True
+        assert await api.wait_for("editMessageText", predicate=to(GROUP))
+
+        # The association replies in the group; the person answers back through the bot.
+        relayed = await step(
+            api, lambda: api.send_group_text(GROUP, MEMBER, "We can meet on Tuesday", reply_to=request_id)
+        )
+        assert "We can meet on Tuesday" in relayed[0]["text"] and str(MEMBER) not in relayed[0]["text"]
+        assert REPLY_PAYLOAD in button_payloads(relayed[0])
+        await step(api, lambda: api.press_button(PERSON, REPLY_PAYLOAD, language_code="en"))
+        api.mark()
+        api.send_text(PERSON, "Tuesday is fine", language_code="en")
+        answer = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+        assert "Tuesday is fine" in answer["text"] and str(PERSON) not in answer["text"]
+
+        # Quick exit with an open request: the group is told at once not to make contact.
+        api.mark()
+        api.send_text(PERSON, "/exit", language_code="en")
+        paused = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+        assert paused["text"] == tr("fr", "handover.group.paused", reference=reference, text="")
+
+
+async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings, engine):
+    stores = build_handover_stores(handover_settings)
+    service = build_service(handover_settings, with_flood_control=True)
+    async with running_bot(api, handover_settings, service, handover=stores):
+        (reply,) = await step(
+            api, lambda: api.send_group_text(-100999, MEMBER, "/enroll WRONGCODE"), chat=-100999
+        )
+        assert reply["text"] == tr("fr", "handover.group.enroll_failed")
+        api.mark()
+        sent = api.send_group_text(-100999, MEMBER, "hello")
+        api.press_group_button(-100999, MEMBER, group_button("a", "ABCDEF"), sent)
+        await api.wait_for("answerCallbackQuery")
+        assert not api.calls_of("sendMessage", since_mark=True), "a group's chatter never reaches the engine"

@@ -1,0 +1,66 @@
+"""The live directory: seed import, admin changes, enrolment codes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.directory import load_seed
+from storage.directory import Directory, DirectoryError
+from storage.models import AuditRow, EnrollmentCodeRow
+
+KEY = "directory-test-key-0123456789"
+
+
+@pytest.fixture
+def directory(db_engine) -> Directory:
+    found = Directory(db_engine, KEY)
+    found.import_seed(load_seed())
+    return found
+
+
+def test_seed_import_adds_only_new_entries(directory):
+    ccem = directory.get("ccem")
+    directory.save(dataclasses.replace(ccem, name="CCEM (changed by an admin)"))
+    assert directory.import_seed(load_seed()) == 0
+    assert directory.get("ccem").name == "CCEM (changed by an admin)"
+    assert len(directory.all()) == len(load_seed())
+
+
+def test_only_active_enrolled_associations_are_reachable(directory):
+    assert directory.reachable() == []
+    directory.enroll(directory.new_enrollment_code("ccem"), -100123, "member")
+    assert [a.id for a in directory.reachable()] == ["ccem"]
+    directory.set_active("ccem", False)
+    assert directory.reachable() == [] and directory.get("ccem").active is False
+    with pytest.raises(DirectoryError):
+        directory.set_active("nobody", True)
+
+
+def test_a_code_works_once_and_binds_one_group(directory, db_engine):
+    code = directory.new_enrollment_code("ruelle")
+    assert directory.enroll(code.lower(), -1001, "member-a") == "ruelle"
+    with pytest.raises(DirectoryError):
+        directory.enroll(code, -1002, "member-b")
+    assert directory.group_of("ruelle") == -1001 and directory.association_of_group(-1001) == "ruelle"
+    with db_engine.connect() as connection:
+        stored = connection.execute(select(EnrollmentCodeRow.code_hash)).scalars().all()
+        audit = connection.execute(select(AuditRow.action, AuditRow.actor)).all()
+    assert code not in " ".join(stored)  # kept as a keyed hash only
+    assert audit == [("enrolled", "member-a")]
+
+
+def test_expired_and_unknown_codes_are_refused(directory):
+    code = directory.new_enrollment_code("ccem", valid_for=timedelta(seconds=-1))
+    for attempt in (code, "NOTACODE42", ""):
+        with pytest.raises(DirectoryError):
+            directory.enroll(attempt, -5, "member")
+
+
+def test_a_group_enrolled_again_moves_to_the_new_association(directory):
+    directory.enroll(directory.new_enrollment_code("ccem"), -7, "member")
+    directory.enroll(directory.new_enrollment_code("ruelle"), -7, "member")
+    assert directory.group_of("ccem") is None and directory.association_of_group(-7) == "ruelle"

@@ -1,0 +1,42 @@
+"""A delivery process for tests: `deliver` sends what is due once; `die` claims it and is killed.
+
+`die` stands for the bot being killed after the request was committed and claimed, before
+anything reached Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from telegram import Bot
+
+from bot.config import load_settings
+from bot.handover_delivery import DeliveryWorker
+from bot.handover_stores import build_handover_stores
+from bot.telegram_channel import send_screen
+
+
+async def main(mode: str) -> None:
+    settings = load_settings()
+    stores = build_handover_stores(settings)
+    if mode == "die":
+        claim = stores.handovers.due
+
+        def claim_then_die(*args: object, **kwargs: object) -> object:
+            claim(*args, **kwargs)
+            os._exit(9)
+
+        stores.handovers.due = claim_then_die  # type: ignore[method-assign]
+    async with Bot(settings.telegram_token, base_url=settings.telegram_base_url) as bot:
+
+        async def send(chat_id: int, screen: object) -> int:
+            return (await send_screen(bot, chat_id, screen))[-1]
+
+        worker = DeliveryWorker(stores.handovers, stores.directory, send, settings.association_language)
+        await worker.run_once()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
