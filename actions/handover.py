@@ -281,6 +281,10 @@ class ActionHandoverRefer(ActionHandoverStart):
 
     action_name = "action_handover_refer"
 
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        intro = Screen(tr(language, "handover.refer.intro"), language)
+        return [intro, *super().screens(language, tracker)]
+
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         return [*super().events(language, tracker), SlotSet(BY_WORKER_SLOT, True)]
 

@@ -11,12 +11,17 @@ from collections import Counter
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from actions import stores
 from actions.base import ScreenAction, entity_value
 from core import payloads
+from core.common_screens import back_to_menu
+from core.handoff_link import start_parameter
 from core.i18n import tr
+from core.languages import NATIVE_NAMES, SUPPORTED
 from core.payloads import make as payload
-from core.screens import EDIT_DIRECTIVE, Button, Screen
+from core.screens import EDIT_DIRECTIVE, HANDOFF_PREFIX, Button, Screen
 from core.worker import load
+from core.worker_profiles import detect_profile
 
 PROFILE_SLOT = "worker_profile"
 FORM_SLOT = "worker_form"
@@ -68,7 +73,8 @@ def summary_screens(language: str, profile: str | None, ticked: list[str]) -> li
         first = tr(language, "worker.summary.none")
     profile = profile if profile in content.profiles else "other"
     buttons = (
-        Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
+        Button(tr(language, "worker.button.refer"), payload("handover_refer")),
+        Button(tr(language, "worker.button.handoff"), payload("worker_handoff")),
         Button(tr(language, "worker.button.talk"), payload("worker_talk")),
         Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
         Button(tr(language, "menu.button.back"), payloads.MENU),
@@ -79,13 +85,57 @@ def summary_screens(language: str, profile: str | None, ticked: list[str]) -> li
     ]
 
 
+def named_profile(tracker: Tracker) -> str | None:
+    """The profile a worker named in free text ("I'm a nurse"), if any."""
+    text = str(tracker.latest_message.get("text") or "")
+    return None if text.startswith("/") else detect_profile(text)
+
+
 class ActionWorkerStart(ScreenAction):
-    """I am a professional: choose a profile."""
+    """I am a professional: choose a profile, unless the message already named it."""
 
     action_name = "action_worker_start"
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [profiles_screen(language)]
+        profile = named_profile(tracker)
+        if profile is None:
+            return [profiles_screen(language)]
+        lead = tr(language, "worker.profile_named", profile=tr(language, f"worker.profile.{profile}.title"))
+        forms = forms_screen(language)
+        return [Screen(lead + "\n\n" + forms.text, language, forms.buttons)]
+
+    def events(self, language: str, tracker: Tracker) -> list[EventType]:
+        profile = named_profile(tracker)
+        return [SlotSet(PROFILE_SLOT, profile)] if profile else []
+
+
+class ActionWorkerHandoff(ScreenAction):
+    """A link or QR code that opens the assistant for the person, in a language, towards an association."""
+
+    action_name = "action_worker_handoff"
+
+    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+        chosen, association = entity_value(tracker, "lang_code"), entity_value(tracker, "a")
+        if chosen not in SUPPORTED:
+            buttons = tuple(
+                Button(NATIVE_NAMES[code], payload("worker_handoff", lang_code=code)) for code in SUPPORTED
+            )
+            return [Screen(tr(language, "worker.handoff.language"), language, buttons)]
+        reachable = {a.id: a for a in stores.directory().reachable()}
+        if association not in reachable:
+            return [self._associations(language, chosen, list(reachable.values()))]
+        text = tr(language, "worker.handoff.ready", name=reachable[association].name)
+        directive = HANDOFF_PREFIX + start_parameter(chosen, association)
+        return [Screen(text, language, back_to_menu(language), directives=(directive,))]
+
+    @staticmethod
+    def _associations(language: str, chosen: str, reachable: list) -> Screen:
+        if not reachable:
+            return Screen(tr(language, "handover.none_reachable"), language, back_to_menu(language))
+        buttons = tuple(
+            Button(a.name[:60], payload("worker_handoff", lang_code=chosen, a=a.id)) for a in reachable[:10]
+        )
+        return Screen(tr(language, "worker.handoff.association"), language, buttons)
 
 
 class ActionWorkerProfile(ScreenAction):
@@ -161,7 +211,8 @@ class ActionWorkerTalk(ScreenAction):
         profile = profile if profile in load().profiles else "other"
         buttons = (
             Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
-            Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
+            Button(tr(language, "worker.button.refer"), payload("handover_refer")),
+            Button(tr(language, "worker.button.handoff"), payload("worker_handoff")),
             Button(tr(language, "menu.button.back"), payloads.MENU),
         )
         return [Screen(tr(language, f"worker.profile.{profile}.talk"), language, buttons)]

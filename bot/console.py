@@ -12,7 +12,7 @@ import sys
 from typing import IO, Any
 
 from bot.conversation import ConversationService, Person
-from core.screens import Screen
+from core.screens import Screen, handoff_parameter
 
 CHANNEL = "console"
 DEFAULT_SENDER = "console-user"
@@ -33,11 +33,17 @@ def parse_line(line: str) -> tuple[str, str]:
     return DEFAULT_SENDER, stripped
 
 
+def console_text(screen: Screen) -> str:
+    """The screen's text; a hand-off link shows as the start command the person would send."""
+    parameter = handoff_parameter(screen)
+    return f"{screen.text}\n\n/start {parameter}" if parameter else screen.text
+
+
 def reply_record(sender: str, screen: Screen) -> dict[str, Any]:
     """One JSON line per reply."""
     return {
         "sender": sender,
-        "text": screen.text,
+        "text": console_text(screen),
         "buttons": [{"title": b.title, "payload": b.payload} for b in screen.buttons],
         "language": screen.language,
         "intent": screen.intent,
@@ -60,7 +66,7 @@ async def run_json(service: ConversationService, stdin: IO[str], stdout: IO[str]
 
 def render_for_terminal(screen: Screen) -> str:
     """A screen as terminal text, buttons numbered so they can be pressed by typing the number."""
-    lines = [screen.text]
+    lines = [console_text(screen)]
     lines += [f"  [{index}] {button.title}" for index, button in enumerate(screen.buttons, 1)]
     return "\n".join(lines)
 

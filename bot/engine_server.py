@@ -41,4 +41,16 @@ def serve_actions(settings: Settings) -> None:
     from rasa_sdk.endpoint import run
 
     logging.getLogger("rasa_sdk").setLevel(logging.WARNING)
+    warm_up_actions()
     run(action_package_name="actions", port=settings.actions_port, cors_origins=None)
+
+
+def warm_up_actions() -> None:
+    """Load what the first person would otherwise wait for: place tables, lexicons, the database."""
+    from actions import stores
+    from core import places
+    from core.exploitation import lexicon
+
+    places.warm_up()
+    lexicon()
+    stores.directory().reachable()

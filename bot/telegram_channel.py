@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import weakref
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from bot.config import Settings
 from bot.conversation import ConversationService, Person
 from bot.erasure import Eraser
 from bot.exit_word import handle_command, is_code_word_command, is_exit_word
+from bot.handoff_render import qr_png, telegram_link
 from bot.handover_delivery import DeliveryWorker
 from bot.handover_hooks import HandoverHooks
 from bot.handover_stores import HandoverStores
@@ -39,6 +41,7 @@ from core.screens import (
     ERASE_DIRECTIVE,
     HANDOVER_CHAT_DIRECTIVE,
     Screen,
+    handoff_parameter,
 )
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
@@ -112,13 +115,28 @@ async def send_screens(
         if pressed is not None and EDIT_DIRECTIVE in screen.directives:
             await _edit_in_place(pressed, screen)
             continue
-        for message_id in await _send_screen(context, chat_id, screen):
+        shown, link = with_handoff_link(context, screen)
+        sent = await _send_screen(context, chat_id, shown)
+        if link:  # the QR code of a hand-off link, to show on the worker's phone
+            photo = await context.bot.send_photo(chat_id, qr_png(link), protect_content=True)
+            sent.append(photo.message_id)
+        for message_id in sent:
             if eraser and pseudonym:
                 await eraser.record(pseudonym, chat_id, message_id, screen.erase_after)
     if eraser and pseudonym and incoming_id is not None:
         await eraser.record(pseudonym, chat_id, incoming_id, erase_after)
     if eraser and pseudonym and any(AUTO_ERASE_DIRECTIVE in s.directives for s in screens):
         await eraser.reschedule(pseudonym, erase_after)
+
+
+def with_handoff_link(context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> tuple[Screen, str | None]:
+    """A hand-off screen gets its t.me link in the text; the link is returned for the QR code."""
+    parameter = handoff_parameter(screen)
+    if parameter is None:
+        return screen, None
+    username = context.application.bot_data[SETTINGS_KEY].bot_username or context.bot.username
+    url = telegram_link(username, parameter)
+    return dataclasses.replace(screen, text=f"{screen.text}\n\n{url}"), url
 
 
 async def _edit_in_place(pressed: Message, screen: Screen) -> None:

@@ -15,6 +15,14 @@ AUTO_ERASE_DIRECTIVE = "auto_erase_changed"
 EDIT_DIRECTIVE = "edit"
 # Directive: the person has a handover request; keep (encrypted) where to tell them about it.
 HANDOVER_CHAT_DIRECTIVE = "handover_chat"
+# Directive prefix: show a hand-off link (and QR code) for this start parameter, e.g. "handoff:h-en-ccem".
+HANDOFF_PREFIX = "handoff:"
+
+
+def handoff_parameter(screen: Screen) -> str | None:
+    """The start parameter of a hand-off link the screen asks the channel to show, if any."""
+    found = [d[len(HANDOFF_PREFIX) :] for d in screen.directives if d.startswith(HANDOFF_PREFIX)]
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

@@ -5,28 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.handover_stores import HandoverStores, build_handover_stores
+from bot.handover_stores import HandoverStores
 from core import payloads
 from core.i18n import tr
 from core.payloads import make as payload
 from core.screens import EDIT_DIRECTIVE, HANDOVER_CHAT_DIRECTIVE
 from storage.models import HandoverRow
 
-ENROLLED = {"ccem": -1001, "amicale_du_nid": -1002, "hors_la_rue": -1003}
 REQUESTS = {
     "en": "I want to talk to an association in Marseille, I work without being paid",
     "fr": "je veux parler à une association à Marseille, je travaille sans être payé",
 }
-
-
-@pytest.fixture(scope="module")
-def stores(settings, engine) -> HandoverStores:
-    """The same database as the action server, with three enrolled associations."""
-    found = build_handover_stores(settings)
-    for association, group in ENROLLED.items():
-        if found.directory.group_of(association) is None:
-            found.directory.enroll(found.directory.new_enrollment_code(association), group, "admin")
-    return found
 
 
 def answer(value: str) -> str:

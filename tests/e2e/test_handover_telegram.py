@@ -141,3 +141,24 @@ async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings
         api.press_group_button(-100999, MEMBER, group_button("a", "ABCDEF"), sent)
         await api.wait_for("answerCallbackQuery")
         assert not api.calls_of("sendMessage", since_mark=True), "a group's chatter never reaches the engine"
+
+
+async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, handover_settings, engine):
+    stores = build_handover_stores(handover_settings)
+    service = build_service(handover_settings, with_flood_control=True)
+    worker, newcomer = PERSON + 1, PERSON + 2
+    async with running_bot(api, handover_settings, service, handover=stores):
+        await enroll(api, stores, "ccem")
+        api.mark()
+        api.send_text(worker, "/menu_professional")
+        await api.wait_for("sendMessage", predicate=to(worker))
+        api.mark()
+        api.press_button(worker, payload("worker_handoff", lang_code="en", a="ccem"))
+        (shown,) = [c.params for c in await api.wait_for("sendMessage", predicate=to(worker))]
+        (photo,) = [c.params for c in await api.wait_for("sendPhoto", predicate=to(worker))]
+        link = f"https://t.me/{api.bot_user['username']}?start=h-en-ccem"
+        assert shown["text"].endswith(link) and photo["protect_content"] is True
+
+        (opened,) = await step(api, lambda: api.send_text(newcomer, "/start h-en-ccem"), chat=newcomer)
+        assert opened["text"].startswith(tr("en", "handover.via", name="x").split(":")[0])
+        assert "CCEM" in opened["text"]
