@@ -2,14 +2,17 @@
 
 Order of evidence: a 5-digit postcode, then a département number next to a cue word ("dans le 93",
 "département 13", or the number alone), then département and commune names (accent-, case- and
-hyphen-insensitive, "st"/"ste" for "saint"/"sainte", longest match first, homonyms resolved to the most
-populous commune). A name that is also an ordinary word ("Tours", "Orange", "Sens", "Nice") only counts
-with more evidence: spaCy tags it as a place, it is capitalised mid-sentence, or the message is nothing
-but that place ("à Tours", "Nice svp"). Which names are ordinary words is read from the vocabulary of the
-French spaCy model; see `_Vocabulary`.
+hyphen-insensitive, "st"/"ste" for "saint"/"sainte", short names such as "Neuilly", longest match
+first, homonyms resolved to the most populous commune, an overseas one needing OVERSEAS_HANDICAP times
+more). A name that is also an ordinary word ("Tours", "Orange", "Sens", "Nice") needs more evidence:
+a capital mid-sentence after a preposition or a verb of place ("le patron est à Sens", not "un forfait
+Orange"), a verb of place before it ("je suis à tours …"), or a message that is nothing but the place
+("Nice svp"). Which names are ordinary words is read from data/places/ordinary_names.txt, computed at
+build time from the French spaCy model's vocabulary (scripts/build_places.py); spaCy itself is never
+loaded here: its entity recogniser was measured to add nothing (scripts/places_eval.py).
 
 Data: data/places/ (Etalab "Découpage administratif", Licence Ouverte 2.0; scripts/build_places.py).
-Nothing is loaded at import time; `warm_up()` loads everything once.
+Nothing is loaded at import time; `warm_up()` loads the tables and the list once.
 """
 
 from __future__ import annotations
@@ -19,22 +22,16 @@ import gzip
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from spacy.language import Language
-    from spacy.tokens import Doc
+from typing import NamedTuple
 
 PLACES_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 DEPARTEMENTS_FILE = PLACES_DIR / "departements.tsv"
 COMMUNES_FILE = PLACES_DIR / "communes.tsv.gz"
-SPACY_MODEL = "fr_core_news_md"
-# The NER component embeds its own tok2vec; the shared tok2vec only feeds the tagger and the parser.
-UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer")
-MAX_CHARS = 400  # a place is named early; longer texts are cut (bounds the NER cost)
+ORDINARY_NAMES_FILE = PLACES_DIR / "ordinary_names.txt"
+MAX_CHARS = 400  # a place is named early; longer texts are cut
 TOWN_POPULATION = 10_000  # without a capital, an ordinary word means a town only if it is this big
 BIG = 10**9  # population given to département names and aliases: they beat any commune
 # Between homonyms the most populous commune wins, but an overseas one must be this much larger: the
@@ -47,44 +44,41 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-FREE, COMMON, STOP = "free", "common", "stop"  # evidence a name needs: none, some, spaCy or a capital
-PLACE_LABELS = frozenset({"LOC", "GPE"})
-# A small commune whose name is very frequent in the corpus is mostly something else (a first name,
-# a region, a foreign city): gated when population x capitalised frequency rank is below this.
-RARE_PLACE_SCORE = 5 * 10**7
+FREE, COMMON, STOP = "free", "common", "stop"  # evidence a name needs: none, some, a capital
+LEVELS = frozenset({COMMON, STOP})  # the levels ordinary_names.txt may give
 SAINTS = _words("saint sainte saints saintes")  # "Saint" alone names no commune: "Saint-Maur" does
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 ALIASES = {
     "marseilles": "13", "lyons": "69", "dunkirk": "59", "la defense": "92",
     "reunion island": "974", "french guiana": "973", "french guyana": "973",
 }  # fmt: skip
-# Commune names that are ordinary words the French vocabulary rule misses: English words (checked against
-# English word frequencies when this list was written) and a few French ones.
-ORDINARY_WORDS = _words(
-    "ally apt arrest bar betting bias brain brains bully bun bury busy bust by canals cast chilly clam "
-    "condom corn crest cry cult cuts cutting die dole dry dung essay felon flee fussy gap gas goes goin "
-    "gray ham hem hinges his hours hunting iron island isle lay lure lux mane many mercury mercy nay "
-    "nice noisy novel orange organ our pace pact peas pissy plus poet prey roe sale sales sand sedan sees "
-    "sore sos stains staple still taller target tart this thou totes vans wail grenade riez melle"
-)
 # Words around a place in a message that is nothing but that place ("je suis à Tours svp").
 LEAD_WORDS = _words(
     "je j suis habite habites vis vit viens travaille reste i im m am live living stay staying work "
     "working we are come from on est nous sommes moi me ici here now maintenant actuellement"
 )
 # "je suis à …", "I live in …": followed by a town, even one whose name is an ordinary word.
-PLACE_VERBS = _words(
-    "suis habite habites vis vit travaille bosse reste dors vais va arrivee arrive emmenee emmene amenee "
-    "amene live living stay staying work working sleep am im m going moved"
-)
-LOCATIVES = _words("a in at near vers to")
+PLACE_VERBS = {
+    "fr": _words(
+        "suis habite habites vis vit travaille bosse reste dors vais va arrivee arrive emmenee emmene "
+        "amenee amene"
+    ),
+    "en": _words("live living stay staying work working sleep am im m going moved"),
+}
+LOCATIVES = {"fr": _words("a vers"), "en": _words("in at near to")}  # not "work a lot"
 PREPOSITIONS = _words("a au aux en in at near pres de du des d vers sur dans the le la les l cote around to")
 TAIL_WORDS = _words("svp stp please pls plz france ville city centre center")
 ARTICLES = _words("le la les l un une the")
 CONTRACTED_ARTICLES = _words("au aux du des")
 PLACE_PREPOSITIONS = _words("a au aux en in at near pres vers from to de du sur around")
+# Words after which a capitalised ordinary word is a place: "à Sens", "Lyon et Tours", "j'habite Orange";
+# after any other word it is rather a brand or a person: "un forfait Orange", "je m'appelle Marie".
+CAPITAL_LEADS = (
+    PREPOSITIONS
+    | PLACE_PREPOSITIONS
+    | _words("et ou and or entre between habite habites habitent habitons habitez quitte quitter left")
+)
 ENGLISH_PREPOSITIONS = _words("in at near to from on into")
-INTERJECTIONS = _words("sos ok help")  # a village of that name only counts with a capital or spaCy
 AVOIR_SUBJECTS = _words("m t l s n il elle on qui y ca j")  # "on m'a viré": "a" is the verb, not "à"
 # Cues before a département number; strong ones also allow a single digit ("département 9").
 STRONG_CUES = _words("departement departements department dept dpt dep")
@@ -225,8 +219,7 @@ def _postcode_tables(communes: list[tuple[Place, list[str]]]) -> tuple[dict[str,
 
 
 def _name_table(communes: list[tuple[Place, list[str]]]) -> dict[tuple[str, ...], Place]:
-    """Place per folded name: communes and their short names (the most populous wins), article variants
-    where no commune has the name, then départements and aliases on top."""
+    """Place per folded name: communes, short names (weightiest wins), article variants, départements."""
     names: dict[tuple[str, ...], Place] = {}
     variants: dict[tuple[str, ...], Place] = {}
     for place, _ in communes:
@@ -251,138 +244,31 @@ def tables() -> Tables:
     return Tables(names, postcodes, prefixes, max(len(key) for key in names))
 
 
-# --- spaCy ----------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _nlp() -> Language:
-    """The French pipeline with only its entity recogniser, loaded once."""
-    import spacy
-
-    return spacy.load(SPACY_MODEL, exclude=list(UNUSED_COMPONENTS))
-
-
-class _Vocabulary:
-    """Tells ordinary words from place names with the French model's own word lists.
-
-    Two sources: the lemmatizer's tables (the French word forms it knows) and the order of the vectors
-    table, which lists its 500k keys by corpus frequency and keeps case. A name word is ordinary when the
-    lemmatizer knows it and its lower-case form is not much rarer than the capitalised one (a town is
-    mostly written with a capital; "tours", "sens", "orange" mostly are not), when it is unknown to the
-    lemmatizer but more frequent in lower case ("dun" typed for "d'un"), or when ORDINARY_WORDS lists it
-    (English words the French corpus cannot tell).
-    """
-
-    def __init__(self, nlp: Language, words: Iterable[str]) -> None:
-        from spacy.lang.fr.stop_words import STOP_WORDS
-        from spacy.lookups import Lookups
-
-        self.stop_words = STOP_WORDS
-        self.common_rows = nlp.vocab.vectors.shape[0]
-        self.ranks = self._ranks(nlp, words)
-        lookups = Lookups().from_disk(Path(nlp.path) / "lemmatizer" / "lookups")
-        self.forms = lookups.get_table("lemma_lookup")  # keyed by string hash: test with `in`
-        self.lemmas = {pos: set(lemmas) for pos, lemmas in lookups.get_table("lemma_index").items()}
-        self.exceptions = {pos: set(forms) for pos, forms in lookups.get_table("lemma_exc").items()}
-        self.rules = dict(lookups.get_table("lemma_rules").items())
-
-    @staticmethod
-    def _ranks(nlp: Language, words: Iterable[str]) -> dict[int, int]:
-        """Frequency rank of the given words, in lower case and capitalised, when the vectors know them."""
-        strings = nlp.vocab.strings
-        wanted = {strings.add(form) for word in words for form in (word, word[:1].upper() + word[1:])}
-        return {key: rank for rank, key in enumerate(nlp.vocab.vectors.key2row) if key in wanted}
-
-    def rank(self, word: str) -> int | None:
-        """Corpus frequency rank of an exact spelling (0 is the most frequent), None when unknown."""
-        from spacy.strings import hash_string
-
-        return self.ranks.get(hash_string(word))
-
-    def in_dictionary(self, word: str) -> bool:
-        """True when the lemmatizer knows the word, as a form, an exception or a rule-derived form."""
-        if word in self.forms or any(word in forms for forms in self.exceptions.values()):
-            return True
-        for pos, rules in self.rules.items():
-            stems = (word[: len(word) - len(old)] + new for old, new in rules if word.endswith(old))
-            if any(stem in self.lemmas.get(pos, ()) for stem in stems):
-                return True
-        return False
-
-    def capital_rank(self, words: Iterable[str]) -> int | None:
-        """The best frequency rank of the capitalised forms of the words."""
-        ranks = (self.rank(word[:1].upper() + word[1:]) for word in words)
-        return min((rank for rank in ranks if rank is not None), default=None)
-
-    def is_ordinary(self, word: str, capital: int | None) -> bool:
-        """True when a lower-case word is used more as an ordinary word than the name (capital rank) is."""
-        low = self.rank(word)
-        if word in ORDINARY_WORDS:
-            return True
-        if low is None:
-            return False
-        if self.in_dictionary(word):
-            return capital is None or low <= (3 if low < self.common_rows else 1) * capital
-        return low < self.common_rows if capital is None else low <= 1.5 * capital
-
-    def is_rare_place(self, spellings: Iterable[str], population: int) -> bool:
-        """True when a small commune's name is far more frequent than its population explains."""
-        capital = self.capital_rank(spellings)
-        return capital is not None and capital * population < RARE_PLACE_SCORE
-
-
-def _spellings(names: dict[tuple[str, ...], Place]) -> dict[str, set[str]]:
-    """The official lower-case spellings (with accents) of each folded word of the names."""
-    spellings: dict[str, set[str]] = defaultdict(set)
-    for key, place in names.items():
-        raw_words = [token.raw.lower() for token in tokenize(place.name)]
-        if len(raw_words) == len(key):
-            for word, raw in zip(key, raw_words, strict=True):
-                spellings[word].add(raw)
-    return spellings
-
-
-def _is_ordinary(word: str, vocabulary: _Vocabulary, spellings: dict[str, set[str]]) -> bool:
-    """True when a folded name word is an ordinary word, spelled officially or without accents: "vitre"
-    is a word (Vitré is rare), "goes" too (Goès), "nimes" is only Nîmes typed lazily."""
-    forms = spellings.get(word, set()) | {word}
-    capital = vocabulary.capital_rank(forms)
-    return any(vocabulary.is_ordinary(form, capital) for form in forms)
-
-
-def _level(
-    key: tuple[str, ...], place: Place, ordinary: set[str], vocabulary: _Vocabulary, spellings: dict
-) -> str:
-    """How much evidence a name needs before it counts as a place."""
-    if len(key) == 1 and key[0] in INTERJECTIONS:
-        return STOP
-    content = [word for word in key if word not in vocabulary.stop_words and len(word) > 1]
-    if not content:
-        return STOP if len(key) == 1 else COMMON
-    if len(content) == 1 and content[0] in ordinary:  # "Tours", "Le Port", not "Saint-Pierre"
-        return COMMON
-    if len(key) == 1 and vocabulary.is_rare_place(spellings.get(key[0], key), place.population):
-        return COMMON
-    return FREE
+# --- names that are ordinary words ---------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def _levels() -> dict[tuple[str, ...], str]:
-    """The names that need evidence, with the level they need; every other name counts anywhere."""
-    names = tables().names
-    spellings = _spellings(names)
-    words = {word for key in names for word in key}
-    vocabulary = _Vocabulary(_nlp(), words.union(*spellings.values()))
-    ordinary = {word for word in words if _is_ordinary(word, vocabulary, spellings)}
-    levels = {key: _level(key, place, ordinary, vocabulary, spellings) for key, place in names.items()}
-    return {key: level for key, level in levels.items() if level != FREE}
+    """The names that need evidence, with the level they need; every other name counts anywhere.
+
+    Read from ORDINARY_NAMES_FILE: "folded words<TAB>level" lines, "#" lines are comments. The list is
+    derived from spaCy fr_core_news_md's vocabulary by scripts/build_places.py, not here.
+    """
+    levels: dict[tuple[str, ...], str] = {}
+    with ORDINARY_NAMES_FILE.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip() and not line.startswith("#"):
+                key, level = line.rstrip("\n").split("\t")
+                if level not in LEVELS:
+                    raise ValueError(f"{ORDINARY_NAMES_FILE.name}: unknown level {level!r} for {key!r}")
+                levels[tuple(key.split())] = level
+    return levels
 
 
 def warm_up() -> None:
-    """Load the tables, the spaCy pipeline and the word levels now rather than on the first call."""
+    """Load the tables and the list of ordinary names now rather than on the first call."""
     tables()
     _levels()
-    _nlp()("warm up")
 
 
 # --- postcodes and numbers ------------------------------------------------------------------------
@@ -493,10 +379,13 @@ def _is_whole_message(tokens: list[Token], first: int, last: int) -> bool:
 
 
 def _is_capitalised(tokens: list[Token], match: Match) -> bool:
-    """True for "Tours" or "au Port", not for "tours" nor for "TOURS" (capitals everywhere say nothing)."""
+    """True for "Tours" or "au Port"; not for "tours", nor in a text in capitals or Title Case."""
     words = tokens[match.first : match.last + 1]
     raw = next((t.raw for t in words if t.key not in ARTICLES | CONTRACTED_ARTICLES), words[0].raw)
-    return raw[:1].isupper() and not (raw.isupper() and len(raw) > 1)
+    if not raw[:1].isupper() or (raw.isupper() and len(raw) > 1):
+        return False
+    capitals = sum(token.raw[:1].isupper() for token in tokens if token.raw[:1].isalpha())
+    return len(tokens) < 4 or capitals <= len(tokens) / 2
 
 
 def _is_mid_sentence(text: str, tokens: list[Token], match: Match) -> bool:
@@ -519,14 +408,6 @@ def _follows_article(tokens: list[Token], match: Match) -> bool:
     return lead[-1] in ARTICLES | CONTRACTED_ARTICLES or _is_english_article(lead)
 
 
-def _entity_labels(doc: Doc | None, tokens: list[Token], match: Match) -> set[str]:
-    """Labels of the spaCy entities that overlap the match."""
-    if doc is None:
-        return set()
-    start, end = tokens[match.first].start, tokens[match.last].end
-    return {ent.label_ for ent in doc.ents if ent.start_char < end and start < ent.end_char}
-
-
 def _has_departement_cue(tokens: list[Token], match: Match) -> bool:
     """True for "département du Nord", "the Nord department": a département name next to the word."""
     if match.place.population < BIG:
@@ -538,53 +419,61 @@ def _has_departement_cue(tokens: list[Token], match: Match) -> bool:
 
 def _after_place_verb(tokens: list[Token], match: Match) -> bool:
     """True for "je suis a tours depuis lundi", "I live in nice with them": a verb of place, then "à"/"in"."""
-    before = [token.key for token in tokens[max(0, match.first - 2) : match.first]]
-    return len(before) == 2 and before[0] in PLACE_VERBS and before[1] in LOCATIVES
+    before = tuple(token.key for token in tokens[max(0, match.first - 2) : match.first])
+    return len(before) == 2 and any(
+        before[0] in PLACE_VERBS[language] and before[1] in LOCATIVES[language] for language in PLACE_VERBS
+    )
 
 
-def _accepted(text: str, tokens: list[Token], match: Match, level: str, doc: Doc | None) -> bool:
+def _after_capital_lead(tokens: list[Token], match: Match) -> bool:
+    """True when the word before a capitalised name introduces a place: "à Sens", not "forfait Orange"."""
+    return match.first > 0 and tokens[match.first - 1].key in CAPITAL_LEADS
+
+
+Acceptance = Callable[[str, list[Token], Match, str], bool]  # text, its tokens, a gated match, its level
+
+
+def _accepted(text: str, tokens: list[Token], match: Match, level: str) -> bool:
     """Whether a gated name has the evidence its level asks for."""
     if _is_acronym(tokens, match) or _follows_article(tokens, match):
         return False
     if _has_departement_cue(tokens, match):
         return True
-    labels = _entity_labels(doc, tokens, match)
-    if labels & PLACE_LABELS and match.first > 0 and tokens[match.first - 1].key in PLACE_PREPOSITIONS:
-        return True  # alone, spaCy also tags "c'est nice" or "Grasse matinée" as places
-    if "PER" in labels:
-        return False
-    if _is_capitalised(tokens, match) and _is_mid_sentence(text, tokens, match) and "ORG" not in labels:
+    if (
+        _is_capitalised(tokens, match)
+        and _is_mid_sentence(text, tokens, match)
+        and _after_capital_lead(tokens, match)
+    ):
         return True
     if level != COMMON or match.place.population < TOWN_POPULATION:  # not "Place" (Placé, 359)
         return False
     return _after_place_verb(tokens, match) or _is_whole_message(tokens, match.first, match.last)
 
 
-def _named_place(text: str, tokens: list[Token], use_spacy: bool, use_ner: bool) -> str | None:
+def _named_place(text: str, tokens: list[Token], use_spacy: bool, accept: Acceptance) -> str | None:
     """The département of the longest (then first) name in the text that has the evidence it needs."""
     levels = _levels() if use_spacy else {}
-    doc = None
     for match in sorted(_matches(tokens), key=lambda m: (m.first - m.last, m.first)):
         if _is_street_or_station(tokens, match):
             continue
         level = levels.get(match.key, FREE)
-        if level == FREE:
-            return match.place.code
-        if doc is None and use_ner:
-            doc = _nlp()(text)
-        if _accepted(text, tokens, match, level, doc):
+        if level == FREE or accept(text, tokens, match, level):
             return match.place.code
     return None
 
 
-def _find_departement(text: str, use_spacy: bool = True, use_ner: bool = True) -> str | None:
-    """find_departement with switches: without spaCy every known name counts (plain table look-up)."""
+def _find_departement(text: str, use_spacy: bool = True, accept: Acceptance = _accepted) -> str | None:
+    """find_departement with switches, for scripts/places_eval.py.
+
+    use_spacy=False ignores the spaCy-derived list of ordinary names (shipped, spaCy is not loaded): every
+    known name counts, a plain table look-up. `accept` decides whether a gated name has enough evidence.
+    """
     text = text[:MAX_CHARS]
     tokens = tokenize(text)
     return (
         _postcode(text, tokens)
         or _departement_number(tokens)
-        or _named_place(text, tokens, use_spacy, use_spacy and use_ner)
+        or _named_place(text, tokens, use_spacy, accept)
     )
 
 

@@ -1,13 +1,18 @@
-"""Precision and recall of core.places.find_departement on realistic phone messages, with and without spaCy.
+"""Precision and recall of core.places.find_departement on realistic phone messages, and what it costs.
 
-Usage: .venv/bin/python scripts/places_eval.py [--errors]
+Usage: .venv/bin/python scripts/places_eval.py [--errors] [--no-ner]
 
 Three ways are compared on the same labelled messages (written for this script: half French, half
 English, about a third naming no place, with ordinary words that are also commune names as traps):
-  plain table look-up   every known name counts (no spaCy at all)
-  + spaCy vocabulary    names that are ordinary words need a capital, a place-only message or a cue
-  + spaCy NER           as above, and spaCy's place entities count as evidence too (the real thing)
-Also printed: the time per call and the resident memory once everything is loaded.
+  plain table look-up      every known name counts
+  shipped-list gating      the runtime path, find_departement: names listed in
+                           data/places/ordinary_names.txt (derived from spaCy's vocabulary at build time)
+                           need a capital after "à", a verb of place, a place-only message or a cue
+  old spaCy NER (record)   the former runtime: the same list, and spaCy fr_core_news_md's entities as
+                           extra evidence (a place after a preposition counts, a person or an
+                           organisation does not); rebuilt here only, core/places.py never loads spaCy
+Also printed: the time per call, the load time and the resident memory (RSS) after `warm_up()` for the
+runtime path (measured first, before anything imports spaCy), then the same for spaCy's NER.
 """
 
 from __future__ import annotations
@@ -19,10 +24,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import places
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MESSAGES: list[tuple[str, str | None]] = [
     # French, a place
@@ -101,11 +111,57 @@ MESSAGES: list[tuple[str, str | None]] = [
     ("I was in nice clothes for the photos", None),
 ]
 
-MODES: dict[str, Callable[[str], str | None]] = {
+SPACY_MODEL = "fr_core_news_md"
+# The NER component embeds its own tok2vec; the shared tok2vec only feeds the tagger and the parser.
+UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer")
+PLACE_LABELS = frozenset({"LOC", "GPE"})
+
+RUNTIME_MODES: dict[str, Callable[[str], str | None]] = {
     "plain table look-up": lambda text: places._find_departement(text, use_spacy=False),
-    "+ spaCy vocabulary": lambda text: places._find_departement(text, use_ner=False),
-    "+ spaCy NER (default)": places.find_departement,
+    "shipped-list gating": places.find_departement,
 }
+
+
+class OldNerVariant:
+    """The former runtime path: the shipped list, plus spaCy's entities as evidence for gated names."""
+
+    def __init__(self, nlp: Language) -> None:
+        """Use a loaded pipeline with its entity recogniser."""
+        self.nlp = nlp
+        self.doc: Doc | None = None
+
+    def __call__(self, text: str) -> str | None:
+        """find_departement as it was: spaCy runs once per message, when a gated name is found."""
+        self.doc = None
+        return places._find_departement(text, accept=self.accepted) if text and text.strip() else None
+
+    def labels(self, tokens: list[places.Token], match: places.Match) -> set[str]:
+        """Labels of the spaCy entities that overlap the match."""
+        assert self.doc is not None
+        start, end = tokens[match.first].start, tokens[match.last].end
+        return {ent.label_ for ent in self.doc.ents if ent.start_char < end and start < ent.end_char}
+
+    def accepted(self, text: str, tokens: list[places.Token], match: places.Match, level: str) -> bool:
+        """The former core.places._accepted, with entity labels and without the word-before-a-capital rule."""
+        if self.doc is None:
+            self.doc = self.nlp(text)
+        if places._is_acronym(tokens, match) or places._follows_article(tokens, match):
+            return False
+        if places._has_departement_cue(tokens, match):
+            return True
+        labels = self.labels(tokens, match)
+        after_preposition = match.first > 0 and tokens[match.first - 1].key in places.PLACE_PREPOSITIONS
+        if labels & PLACE_LABELS and after_preposition:
+            return True  # alone, spaCy also tags "c'est nice" or "Grasse matinée" as places
+        if "PER" in labels:
+            return False
+        capital = places._is_capitalised(tokens, match) and places._is_mid_sentence(text, tokens, match)
+        if capital and "ORG" not in labels:
+            return True
+        if level != places.COMMON or match.place.population < places.TOWN_POPULATION:
+            return False
+        whole = places._is_whole_message(tokens, match.first, match.last)
+        return places._after_place_verb(tokens, match) or whole
 
 
 def scores(find: Callable[[str], str | None]) -> tuple[float, float, list[str]]:
@@ -126,16 +182,21 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_load() -> None:
-    """Load everything, printing how long each part takes and the memory afterwards."""
-    before = rss_mb()
-    steps = (("tables", places.tables), ("spaCy NER", places._nlp), ("word levels", places._levels))
-    for label, load in steps:
-        start = time.perf_counter()
-        load()
-        print(f"load {label:<12}{time.perf_counter() - start:6.2f} s")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"memory: {before:.0f} MB before, {rss_mb():.0f} MB resident after loading (peak {peak:.0f} MB)")
+def timed(label: str, load: Callable[[], object]) -> object:
+    """Run a loading step, print how long it took and the memory afterwards, and return its result."""
+    start = time.perf_counter()
+    result = load()
+    print(f"load {label:<46}{time.perf_counter() - start:6.2f} s, RSS {rss_mb():4.0f} MB")
+    return result
+
+
+def load_ner() -> Language:
+    """The French pipeline with only its entity recogniser, as the former runtime loaded it."""
+    import spacy
+
+    nlp = spacy.load(SPACY_MODEL, exclude=list(UNUSED_COMPONENTS))
+    nlp("warm up")
+    return nlp
 
 
 def time_per_call(find: Callable[[str], str | None], rounds: int = 5) -> tuple[float, float]:
@@ -149,20 +210,37 @@ def time_per_call(find: Callable[[str], str | None], rounds: int = 5) -> tuple[f
     return statistics.median(times), max(times)
 
 
+def report(name: str, find: Callable[[str], str | None], errors_too: bool) -> None:
+    """Print precision, recall, error count and time per call of one way, and its errors if asked."""
+    precision, recall, errors = scores(find)
+    median, worst = time_per_call(find)
+    print(f"{name:<24}{precision:>10.2f}{recall:>8.2f}{len(errors):>8}{median:>11.2f}{worst:>8.1f}")
+    if errors_too:
+        print("\n".join(errors))
+
+
 def main() -> int:
+    """Print load costs, then precision, recall and time per call: the runtime ways first, then spaCy NER."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list the wrong answers of each way")
+    parser.add_argument("--no-ner", action="store_true", help="skip the old spaCy NER variant")
     args = parser.parse_args()
     with_place = sum(1 for _, expected in MESSAGES if expected)
     print(f"{len(MESSAGES)} messages, {with_place} naming a place, {len(MESSAGES) - with_place} without")
-    timed_load()
-    print(f"\n{'way':<24}{'precision':>10}{'recall':>8}{'errors':>8}{'median ms':>11}{'max ms':>8}")
-    for name, find in MODES.items():
-        precision, recall, errors = scores(find)
-        median, worst = time_per_call(find)
-        print(f"{name:<24}{precision:>10.2f}{recall:>8.2f}{len(errors):>8}{median:>11.2f}{worst:>8.1f}")
-        if args.errors:
-            print("\n".join(errors))
+    print(f"RSS after importing core.places: {rss_mb():.0f} MB")
+    timed("warm_up() (tables + ordinary_names.txt)", places.warm_up)
+    print(f"spaCy imported by the runtime path: {'spacy' in sys.modules}")
+    header = f"{'way':<24}{'precision':>10}{'recall':>8}{'errors':>8}{'median ms':>11}{'max ms':>8}"
+    print(f"\n{header}")
+    for name, find in RUNTIME_MODES.items():
+        report(name, find, args.errors)
+    if not args.no_ner:
+        print()
+        nlp = timed(f"spaCy {SPACY_MODEL} NER (old variant)", load_ner)
+        print(f"\n{header}")
+        report("old spaCy NER (record)", OldNerVariant(nlp), args.errors)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process: {peak:.0f} MB")
     return 0
 
 
