@@ -43,6 +43,8 @@ model: setup  ## train only when the training data changed
 bench: setup catalogs model  ## latency, throughput and memory figures
 	$(PY) scripts/benchmark.py
 	$(PY) scripts/nlu_eval.py
+	$(PY) scripts/language_eval.py
+	$(PY) scripts/places_eval.py --no-ner
 
 lint: setup
 	$(VENV)/bin/ruff check .

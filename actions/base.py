@@ -47,6 +47,7 @@ def conversation_language(tracker: Tracker) -> str:
         chosen=chosen,
         detected=hints.get("detected_language"),
         previous=previous,
+        guessed=hints.get("guessed_language"),
         client=hints.get("client_language"),
     )
 

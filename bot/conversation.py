@@ -56,10 +56,12 @@ class ConversationService:
         """The keyed pseudonym of a person."""
         return self._pseudonymiser.of(person.channel, person.user_id)
 
-    def language_for(self, person: Person, detected: str | None = None) -> str:
-        """Best language without the engine: detection, last reply, client, French."""
+    def language_for(self, person: Person, detected: str | None = None, guessed: str | None = None) -> str:
+        """Best language without the engine: detection, last reply, a guess, client, French."""
         previous = self._memory.recall(self.pseudonym(person))
-        return languages.resolve(detected=detected, previous=previous, client=person.client_language)
+        return languages.resolve(
+            detected=detected, previous=previous, guessed=guessed, client=person.client_language
+        )
 
     async def handle_text(self, person: Person, text: str) -> list[Screen]:
         """Answer one text message (or button payload), in order for each person."""
@@ -120,12 +122,15 @@ class ConversationService:
 
     async def _ask_engine(self, person: Person, pseudonym: str, text: str) -> list[Screen]:
         """Send to the engine; fall back to the static screen when it fails or is slow."""
-        detected = self._detector.detect(text)
-        fallback_language = self.language_for(person, detected)
+        found = self._detector.detection(text)
+        detected = found.language if found and found.sure else None
+        guessed = found.language if found and not found.sure else None
+        fallback_language = self.language_for(person, detected, guessed)
         metadata = {
             "channel": person.channel,
             "client_language": languages.normalise(person.client_language),
             "detected_language": detected,
+            "guessed_language": guessed,
         }
         try:
             screens = await self._engine.send(pseudonym, text, metadata, fallback_language)

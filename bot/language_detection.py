@@ -1,10 +1,47 @@
-"""Language detection on free text, trusted only when the text is clearly in one language."""
+"""Language detection on free text: a sure answer, and a guess for short or unclear messages.
+
+The sure answer may switch a conversation to another language; the guess only sets the language
+of a conversation that has none yet (see core.languages.resolve). Writing systems used by one
+supported language alone decide at once.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from core.languages import SUPPORTED
+
+MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "language_markers.yml"
+_WORD = re.compile(r"[^\W_]+")
+# Letters only Vietnamese uses among the supported languages (tone marks, ư, ơ, đ).
+VIETNAMESE_LETTERS = re.compile(r"[ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+# A script that only one supported language uses decides even for one word.
+SCRIPTS = {
+    "ar": re.compile(r"[\u0600-\u06ff]"),
+    "zh": re.compile(r"[\u4e00-\u9fff]"),
+    "vi": VIETNAMESE_LETTERS,
+}
+
+
+@lru_cache(maxsize=1)
+def markers() -> dict[str, frozenset[str]]:
+    """Marker words per language (data/language_markers.yml)."""
+    raw = yaml.safe_load(MARKERS_FILE.read_text(encoding="utf-8"))
+    return {language: frozenset(words) for language, words in raw.items()}
+
+
+def marked_language(text: str) -> str | None:
+    """A language betrayed by at least two of its marker words, when exactly one is."""
+    words = set(_WORD.findall(text.casefold()))
+    found = [language for language, marks in markers().items() if len(words & marks) >= 2]
+    return found[0] if len(found) == 1 and found[0] in SUPPORTED else None
 
 
 def _lingua_language(code: str) -> Language:
@@ -12,20 +49,56 @@ def _lingua_language(code: str) -> Language:
     return Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
 
 
-class LanguageDetector:
-    """Detects the supported language of a message, or None when unsure."""
+@dataclass(frozen=True)
+class Detection:
+    """The detected language, and whether it is sure enough to switch a conversation."""
 
-    def __init__(self, min_confidence: float = 0.9, min_letters: int = 5) -> None:
+    language: str
+    sure: bool
+
+
+class LanguageDetector:
+    """Detects the supported language of a message, or None when there is nothing to go on."""
+
+    def __init__(
+        self,
+        sure_confidence: float = 0.9,
+        sure_margin: float = 0.5,
+        sure_floor: float = 0.7,
+        guess_confidence: float = 0.5,
+        guess_margin: float = 0.2,
+        min_letters: int = 5,
+    ) -> None:
         languages = [_lingua_language(code) for code in SUPPORTED]
         self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
-        self._min_confidence = min_confidence
+        self._sure, self._guess, self._margin = sure_confidence, guess_confidence, guess_margin
+        self._sure_margin, self._sure_floor = sure_margin, sure_floor
         self._min_letters = min_letters
 
     def detect(self, text: str) -> str | None:
-        """The language of the text when it is clear; None for short or mixed text."""
-        if text.startswith("/") or sum(char.isalpha() for char in text) < self._min_letters:
+        """The language of the text when it is clear; None for short, mixed or unclear text."""
+        found = self.detection(text)
+        return found.language if found and found.sure else None
+
+    def detection(self, text: str) -> Detection | None:
+        """A sure detection, a guess, or None."""
+        if text.startswith("/"):
+            return None
+        for language, script in SCRIPTS.items():
+            if language in SUPPORTED and script.search(text):
+                return Detection(language, sure=True)
+        if sum(char.isalpha() for char in text) < self._min_letters:
             return None
         values = self._detector.compute_language_confidence_values(text)
-        if not values or values[0].value < self._min_confidence:
-            return None
-        return values[0].language.iso_code_639_1.name.lower()
+        top = values[0].value if values else 0.0
+        second = values[1].value if len(values) > 1 else 0.0
+        language = values[0].language.iso_code_639_1.name.lower() if values else None
+        clear_lead = top >= self._sure_floor and top - second >= self._sure_margin
+        if language and (top >= self._sure or clear_lead):
+            return Detection(language, sure=True)
+        marked = marked_language(text)
+        if marked:
+            return Detection(marked, sure=False)
+        if language and top >= self._guess and top - second >= self._margin:
+            return Detection(language, sure=False)
+        return None

@@ -32,6 +32,7 @@ from bot.handover_stores import HandoverStores
 from bot.telegram_render import command_text, keyboard, split_text
 from bot.telegram_setup import present_the_bot
 from core import payloads
+from core.bidi import for_display
 from core.common_screens import static_fallback
 from core.handoff_link import payload_for_start
 from core.handover_messages import REPLY_PAYLOAD
@@ -141,6 +142,7 @@ def with_handoff_link(context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> tup
 
 async def _edit_in_place(pressed: Message, screen: Screen) -> None:
     """Only the keyboard when the text is unchanged (a toggle), else text and keyboard."""
+    screen = for_display(screen)
     if pressed.text == screen.text:
         await pressed.edit_reply_markup(reply_markup=keyboard(screen))
     else:
@@ -154,6 +156,7 @@ async def _send_screen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, screen:
 
 async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> list[int]:
     """Send a screen with this bot: long texts split, buttons on the last part."""
+    screen = for_display(screen)
     parts = split_text(screen.text)
     sent = []
     for index, part in enumerate(parts):

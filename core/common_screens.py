@@ -23,7 +23,9 @@ def menu_buttons(language: str) -> tuple[Button, ...]:
 
 def language_buttons() -> tuple[Button, ...]:
     """One button per supported language, each in its own name and script."""
-    return tuple(Button(NATIVE_NAMES[code], payloads.choose_language(code)) for code in SUPPORTED)
+    return tuple(
+        Button(NATIVE_NAMES[code], payloads.choose_language(code), compact=True) for code in SUPPORTED
+    )
 
 
 def back_to_menu(language: str) -> tuple[Button, ...]:

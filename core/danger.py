@@ -11,6 +11,11 @@ import yaml
 
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "danger_words.yml"
 _NON_WORD = re.compile(r"[^\w]+")
+# Scripts written without spaces between words: their phrases match anywhere, not as whole words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Arabic joins "and" / "so" to the next word: "وضربني" is "and he hit me".
+ARABIC_PREFIXES = ("و", "ف")
 
 
 def normalise(text: str) -> str:
@@ -20,11 +25,24 @@ def normalise(text: str) -> str:
     return f" {_NON_WORD.sub(' ', bare).strip()} "
 
 
+def phrase_forms(phrase: str) -> tuple[str, ...]:
+    """The normalised forms under which a phrase is looked for."""
+    padded = normalise(phrase)
+    if _UNSPACED.search(padded):
+        return (padded.strip(),)
+    if _ARABIC.search(padded):
+        return (padded, *(f" {prefix}{padded.lstrip()}" for prefix in ARABIC_PREFIXES))
+    return (padded,)
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
-    """Danger phrases per language, normalised once."""
+    """Danger phrases per language, normalised once, with their variant forms."""
     raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    return {lang: tuple(normalise(phrase) for phrase in phrases) for lang, phrases in raw.items()}
+    return {
+        language: tuple(form for phrase in phrases for form in phrase_forms(phrase) if form.strip())
+        for language, phrases in raw.items()
+    }
 
 
 def matching_language(text: str) -> str | None:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-SUPPORTED: tuple[str, ...] = ("fr", "en")
+SUPPORTED: tuple[str, ...] = ("fr", "en", "es", "pt", "ro", "ar", "zh", "ru", "uk", "bg", "vi")
 DEFAULT = "fr"
 # Each language shown in its own name, for the language menu.
-NATIVE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
+NATIVE_NAMES: dict[str, str] = {
+    "fr": "Français",
+    "en": "English",
+    "es": "Español",
+    "pt": "Português",
+    "ro": "Română",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+    "uk": "Українська",
+    "bg": "Български",
+    "vi": "Tiếng Việt",
+}
 
 
 def normalise(code: str | None) -> str | None:
@@ -21,9 +33,13 @@ def resolve(
     detected: str | None = None,
     previous: str | None = None,
     client: str | None = None,
+    guessed: str | None = None,
 ) -> str:
-    """Pick the reply language: explicit choice, clear detection, earlier turns, client, French."""
-    for candidate in (chosen, detected, previous, client):
+    """Pick the reply language: explicit choice, clear detection, earlier turns, a guess, client, French.
+
+    A guess (a short or unclear message) only decides a conversation's first language.
+    """
+    for candidate in (chosen, detected, previous, guessed, client):
         language = normalise(candidate)
         if language:
             return language

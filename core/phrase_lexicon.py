@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from core.danger import normalise
+from core.danger import normalise, phrase_forms
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -24,21 +24,24 @@ class PhraseLexicon:
         self.labels = labels
 
     @cached_property
-    def phrases(self) -> dict[str, tuple[str, ...]]:
-        """Normalised phrases per label, all languages merged."""
+    def phrases(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """Each label's phrases, as their normalised forms, all languages merged."""
         raw = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        merged: dict[str, set[str]] = {label: set() for label in self.labels}
+        merged: dict[str, set[tuple[str, ...]]] = {label: set() for label in self.labels}
         for language, groups in raw.items():
             for label, phrases in groups.items():
                 if label not in merged:
                     raise ValueError(f"{self.path.name}: unknown label {label!r} under {language!r}")
-                merged[label].update(normalise(p) for p in phrases if normalise(p).strip())
+                merged[label].update(phrase_forms(p) for p in phrases if normalise(p).strip())
         return {label: tuple(sorted(found)) for label, found in merged.items()}
 
     def counts(self, text: str) -> dict[str, int]:
-        """Number of phrases of each label found as whole words in the text."""
+        """Number of phrases of each label found in the text (whole words, or anywhere for Chinese)."""
         padded = normalise(text)
-        return {label: sum(phrase in padded for phrase in found) for label, found in self.phrases.items()}
+        return {
+            label: sum(any(form in padded for form in forms) for forms in found)
+            for label, found in self.phrases.items()
+        }
 
     def best(self, text: str) -> str | None:
         """The label with the most matching phrases (ties follow the label order), or None."""

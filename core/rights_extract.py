@@ -47,4 +47,4 @@ def extract_associations(
     from core.directory import association_from_dict
 
     for entry in yaml.safe_load(fileobj.read().decode("utf-8"))["associations"]:
-        yield 1, None, association_from_dict(entry).about_msgid, ["Association, what it does, max 160 chars"]
+        yield 1, None, association_from_dict(entry).about_msgid, ["Association, what it does, max 200 chars"]

@@ -11,6 +11,7 @@ from bot.app import build_service
 from core import payloads
 from core.common_screens import menu_buttons
 from core.i18n import tr
+from core.languages import SUPPORTED
 from core.screens import Screen
 from tests.e2e.telegram_harness import button_payloads, running_bot
 from tests.support.fake_bot_api import FakeBotAPI
@@ -37,7 +38,7 @@ async def test_start_language_menu_and_a_button_answer(api, settings, telegram_s
         api.send_text(USER, "/start", language_code="en")
         greeting = (await api.wait_for("sendMessage"))[0].params
         assert greeting["text"] == tr("en", "start.greeting")
-        assert button_payloads(greeting) == [payloads.choose_language("fr"), payloads.choose_language("en")]
+        assert button_payloads(greeting) == [payloads.choose_language(code) for code in SUPPORTED]
 
         api.mark()
         api.press_button(USER, payloads.choose_language("fr"))
@@ -143,3 +144,16 @@ async def test_a_labour_inspector_ticks_four_items_in_place_and_gets_next_steps(
     assert "4" in summary[0]
     assert summary[1] == tr("en", "worker.profile.labour_inspection.next")
     assert "17" in summary[1]
+
+
+async def test_arabic_replies_are_laid_out_right_to_left(api, settings, telegram_service):
+    from core.bidi import LRI, PDI, RLM, strip_marks
+
+    async with running_bot(api, settings, telegram_service):
+        api.mark()
+        api.send_text(USER + 11, "ما عنديش فين ننعس الليلة", language_code="ar")
+        reply = (await api.wait_for("sendMessage"))[0].params
+    lines = [line for line in reply["text"].split("\n") if line]
+    assert all(line.startswith(RLM) for line in lines)
+    assert f"{LRI}115{PDI}" in reply["text"], "numbers keep their order inside Arabic text"
+    assert strip_marks(reply["text"]).startswith(tr("ar", "rights.shelter.text").split("\n")[0])

@@ -18,9 +18,42 @@ def detector() -> LanguageDetector:
     ],
 )
 def test_clear_sentences_are_detected(detector, text, expected):
-    assert detector.detect(text) == expected
+    found = detector.detection(text)
+    assert found is not None and found.language == expected
 
 
 @pytest.mark.parametrize("text", ["ok", "/start", '/choose_language{"lang_code":"en"}', "115", ""])
 def test_short_or_command_text_is_not_guessed(detector, text):
     assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nu am unde sa dorm la noapte", "ro"),
+        ("我今晚没有地方睡觉", "zh"),
+        ("救命", "zh"),
+        ("ما عنديش فين ننعس", "ar"),
+        ("no tengo donde dormir esta noche", "es"),
+        ("nao tenho onde dormir hoje", "pt"),
+        ("мне негде спать сегодня", "ru"),
+        ("мені нема де спати сьогодні", "uk"),
+        ("tôi không có chỗ ngủ đêm nay", "vi"),
+        ("toi khong co cho ngu dem nay", "vi"),
+        ("wach 3andi l7a9 nkhdem bla lwra9", "ar"),
+        ("мне негде спать", "ru"),
+        ("нямам къде да спя тази нощ", "bg"),
+    ],
+)
+def test_every_language_is_recognised_in_short_messages(detector, text, expected):
+    found = detector.detection(text)
+    assert found is not None and found.language == expected
+
+
+def test_a_guess_sets_a_first_language_but_never_switches_one():
+    from core.languages import resolve
+
+    assert resolve(guessed="ro", client="fr") == "ro"
+    assert resolve(previous="en", guessed="ro") == "en"
+    assert resolve(previous="en", detected="ro") == "ro"
+    assert resolve(chosen="fr", detected="ro") == "fr"

@@ -18,5 +18,6 @@ def test_previous_then_client_then_french():
 
 def test_normalise_rejects_unsupported_codes():
     assert languages.normalise("EN_us") == "en"
-    assert languages.normalise("pt-BR") is None
+    assert languages.normalise("pt-BR") == "pt"
+    assert languages.normalise("de-DE") is None
     assert languages.normalise("") is None
