@@ -218,12 +218,19 @@ class AskMinor(AskAction):
         ]
 
 
-class AskForm(AskAction):
-    field = "form"
+class ChoiceQuestion(AskAction):
+    """A question answered by one button per option."""
+
+    options: tuple[str, ...] = ()
+    label = ""  # catalog id of an option's button, with {option}
 
     def question(self, language: str, tracker: Tracker) -> tuple[str, list[Button]]:
-        forms = [choice(language, f"handover.form.{form}", form) for form in handover.FORMS]
-        return tr(language, "handover.ask.form"), forms
+        buttons = [choice(language, self.label.format(option=option), option) for option in self.options]
+        return tr(language, f"handover.ask.{self.field}"), buttons
+
+
+class AskForm(ChoiceQuestion):
+    field, options, label = "form", handover.FORMS, "handover.form.{option}"
 
 
 class AskAssociation(AskAction):
@@ -247,12 +254,8 @@ class AskAssociation(AskAction):
         return text, buttons
 
 
-class AskLevel(AskAction):
-    field = "level"
-
-    def question(self, language: str, tracker: Tracker) -> tuple[str, list[Button]]:
-        levels = [choice(language, f"handover.level.{level}.title", level) for level in handover.LEVELS]
-        return tr(language, "handover.ask.level"), levels
+class AskLevel(ChoiceQuestion):
+    field, options, label = "level", handover.LEVELS, "handover.level.{option}.title"
 
 
 class AskTextField(AskAction):
@@ -279,20 +282,12 @@ class AskMessage(AskTextField):
     field = "message"
 
 
-class AskContact(AskAction):
-    field = "contact"
-
-    def question(self, language: str, tracker: Tracker) -> tuple[str, list[Button]]:
-        modes = [choice(language, f"handover.contact.{mode}", mode) for mode in handover.CONTACT_MODES]
-        return tr(language, "handover.ask.contact"), modes
+class AskContact(ChoiceQuestion):
+    field, options, label = "contact", handover.CONTACT_MODES, "handover.contact.{option}"
 
 
-class AskTimes(AskAction):
-    field = "times"
-
-    def question(self, language: str, tracker: Tracker) -> tuple[str, list[Button]]:
-        options = [choice(language, f"handover.times.{option}", option) for option in safe_times.OPTIONS]
-        return tr(language, "handover.ask.times"), options
+class AskTimes(ChoiceQuestion):
+    field, options, label = "times", safe_times.OPTIONS, "handover.times.{option}"
 
 
 class AskNeeds(AskAction):

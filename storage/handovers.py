@@ -407,7 +407,7 @@ class Handovers:
         dedupe: str,
         body: dict | None = None,
         not_before: datetime | None = None,
-        now: bool = True,
+        held: bool = False,
     ) -> None:
         session.add(
             OutboxRow(
@@ -419,7 +419,7 @@ class Handovers:
                 body=self._cipher.encrypt(json.dumps(body)) if body else None,
                 status=PENDING,
                 attempts=0,
-                not_before=not_before if not_before is not None or not now else _now(),
+                not_before=None if held else (not_before or _now()),  # None: until the person writes
                 created_at=_now(),
             )
         )
@@ -441,7 +441,7 @@ class Handovers:
             dedupe=_unique(kind),
             body=body,
             not_before=when,
-            now=False,
+            held=when is None,
         )
 
     def _pass_on(self, session: Session, row: HandoverRow) -> None:
