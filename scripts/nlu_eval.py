@@ -4,16 +4,21 @@ Two F1 figures per language: on every held-out message, and on those whose text 
 danger words) does not also occur in the training data ("unseen"), so that short greetings
 shared by both sets do not flatter the score.
 
-Usage: python scripts/nlu_eval.py [MODEL]   (default: models/assistant.tar.gz)
+Usage: python scripts/nlu_eval.py [MODEL] [--confusions]   (default: models/assistant.tar.gz)
+
+--confusions also lists, per language, the intent pairs most often confused (counts only, never
+the held-out texts, so that new training data is written for an intent and not for a message).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -60,9 +65,20 @@ def scores(rows: list[tuple[str, str, str]]) -> tuple[int, float]:
     return len(rows), f1_score(expected, predicted, average="weighted", zero_division=0)
 
 
+def confusions(rows: list[tuple[str, str, str]], top: int = 6) -> str:
+    """The most frequent 'expected -> predicted' mistakes, as one line."""
+    pairs = Counter((r[1], r[2]) for r in rows if r[1] != r[2]).most_common(top)
+    return ", ".join(f"{expected}->{predicted or 'none'} {count}" for (expected, predicted), count in pairs)
+
+
 def main() -> int:
-    model = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "models" / "assistant.tar.gz"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=ROOT / "models" / "assistant.tar.gz")
+    parser.add_argument("--confusions", action="store_true", help="list the most confused intent pairs")
+    args = parser.parse_args()
+    model = args.model
     seen = training_texts()
+    mistakes: dict[str, str] = {}
     print(f"{'language':<9}{'messages':>9}{'F1 all':>8}{'unseen':>8}{'F1 unseen':>11}{'danger recall':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         for language_dir in sorted(p for p in TEST_DIR.iterdir() if p.is_dir()):
@@ -75,6 +91,11 @@ def main() -> int:
             print(
                 f"{language_dir.name:<9}{count:>9}{f1_all:>8.3f}{unseen_count:>8}{f1_unseen:>11.3f}{recall:>15.3f}"
             )
+            mistakes[language_dir.name] = confusions(rows)
+    if args.confusions:
+        print("\nmost confused (expected->predicted count):")
+        for language, line in mistakes.items():
+            print(f"  {language}: {line}")
     return 0
 
 
