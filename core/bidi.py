@@ -42,5 +42,3 @@ def for_display(screen: Screen) -> Screen:
         return screen
     buttons = tuple(dataclasses.replace(b, title=rtl_text(b.title)) for b in screen.buttons)
     return dataclasses.replace(screen, text=rtl_text(screen.text), buttons=buttons)
-
-
