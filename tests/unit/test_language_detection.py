@@ -1,6 +1,8 @@
+import itertools
+
 import pytest
 
-from bot.language_detection import LanguageDetector
+from bot.language_detection import Detection, LanguageDetector, marked_language, markers
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +59,24 @@ def test_a_guess_sets_a_first_language_but_never_switches_one():
     assert resolve(previous="en", guessed="ro") == "en"
     assert resolve(previous="en", detected="ro") == "ro"
     assert resolve(chosen="fr", detected="ro") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mne negde spat segodnya", "ru"),
+        ("pozhaluysta pomogite mne", "ru"),
+        ("meni nema de spaty sohodni", "uk"),
+        ("dyakuyu, meni potribna dopomoha", "uk"),
+        ("nyamam kade da spya dnes", "bg"),
+        ("shefat vze parite mi, kakvo da pravya", "bg"),
+    ],
+)
+def test_cyrillic_languages_typed_in_latin_letters_are_guessed(detector, text, expected):
+    assert detector.detection(text) == Detection(expected, sure=False)
+
+
+def test_a_word_shared_by_two_marked_languages_is_no_marker():
+    for first, second in itertools.combinations(markers().values(), 2):
+        assert not first & second
+    assert marked_language("rabota dokumenty pasport") is None
