@@ -76,13 +76,12 @@ def main() -> int:
     parser.add_argument("model", nargs="?", type=Path, default=ROOT / "models" / "assistant.tar.gz")
     parser.add_argument("--confusions", action="store_true", help="list the most confused intent pairs")
     args = parser.parse_args()
-    model = args.model
     seen = training_texts()
     mistakes: dict[str, str] = {}
     print(f"{'language':<9}{'messages':>9}{'F1 all':>8}{'unseen':>8}{'F1 unseen':>11}{'danger recall':>15}")
     with tempfile.TemporaryDirectory() as tmp:
         for language_dir in sorted(p for p in TEST_DIR.iterdir() if p.is_dir()):
-            rows = predictions(model, language_dir, Path(tmp) / language_dir.name)
+            rows = predictions(args.model, language_dir, Path(tmp) / language_dir.name)
             count, f1_all = scores(rows)
             unseen_count, f1_unseen = scores([r for r in rows if normalise(r[0]) not in seen])
             danger = [r for r in rows if r[1] == "danger"]
