@@ -11,10 +11,10 @@ MO_FILES := $(PO_FILES:.po=.mo)
 .PHONY: run test setup catalogs catalogs-update model bench lint chat
 
 run: setup catalogs model  ## start Rasa, the action server and the bot (console without a token)
-	$(PY) -m bot run
+	$(PY) -m app run
 
 chat: setup catalogs model  ## scriptable console: one JSON message per line
-	$(PY) -m bot chat --json
+	$(PY) -m app chat --json
 
 test: setup catalogs model  ## every test, lint included
 	$(VENV)/bin/ruff check .
@@ -38,7 +38,7 @@ catalogs-update: setup  ## re-extract ids from the code and merge them into ever
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --omit-header
 
 model: setup  ## train only when the training data changed
-	$(PY) -m bot train
+	$(PY) -m app train
 
 bench: setup catalogs model  ## latency, throughput and memory figures
 	$(PY) scripts/benchmark.py

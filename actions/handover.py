@@ -38,7 +38,7 @@ from core.handover import Draft, shared_lines
 from core.i18n import N_, tr
 from core.payloads import make as payload
 from core.places import departement_name, find_departement
-from core.screens import HANDOVER_CHAT_DIRECTIVE, Button, Screen
+from core.screens import Button, Directive, Screen
 
 FIELD_SLOTS = [slot_of(f) for f in (*handover.ROUTING_FIELDS, *handover.LEVEL_FIELDS[handover.CONTACT])]
 HELPER_SLOTS = [TICKED_SLOT, OTHERS_SLOT, UNCLEAR_SLOT, "ho_nonce"]
@@ -168,7 +168,7 @@ class ActionHandoverSubmit(ScreenAction):
             Button(tr(language, "handover.button.status"), payload("handover_status")),
             Button(tr(language, "menu.button.back"), payloads.MENU),
         )
-        return [Screen(text, language, buttons, directives=(HANDOVER_CHAT_DIRECTIVE,))]
+        return [Screen(text, language, buttons, directives=frozenset({Directive.HANDOVER_CHAT}))]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         # The nonce stays: a second tap on Send must find the request, not create another.
@@ -245,7 +245,8 @@ class ActionHandoverStatus(ScreenAction):
             buttons.append(Button(tr(language, "handover.button.withdraw"), payload("handover_withdraw")))
         buttons.extend(back_to_menu(language))
         text = tr(language, "handover.status.title") + "\n\n" + "\n".join(lines)
-        return [Screen(text, language, tuple(buttons), protect=True, directives=(HANDOVER_CHAT_DIRECTIVE,))]
+        chat = frozenset({Directive.HANDOVER_CHAT})
+        return [Screen(text, language, tuple(buttons), protect=True, directives=chat)]
 
 
 class ActionHandoverWithdraw(ScreenAction):

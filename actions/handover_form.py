@@ -23,7 +23,7 @@ from core.handover_routing import proposals
 from core.i18n import tr
 from core.payloads import make as payload
 from core.places import find_departement
-from core.screens import EDIT_DIRECTIVE, Button, Screen
+from core.screens import Button, Directive, Screen
 
 FORM = "handover_form"
 SKIPPED = "-"
@@ -310,5 +310,6 @@ class AskNeeds(AskAction):
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         screen = super().screens(language, tracker)[0]
         if latest_intent(tracker) == "handover_need":
-            return [Screen(screen.text, language, screen.buttons, protect=True, directives=(EDIT_DIRECTIVE,))]
+            edit = frozenset({Directive.EDIT})
+            return [Screen(screen.text, language, screen.buttons, protect=True, directives=edit)]
         return [screen]

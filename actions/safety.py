@@ -17,7 +17,7 @@ from actions.base import (
 from core import payloads
 from core.common_screens import back_to_menu, emergency
 from core.i18n import N_, tr
-from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE, Button, Screen
+from core.screens import Button, Directive, Screen
 
 
 class ActionEmergency(ScreenAction):
@@ -42,7 +42,7 @@ class ActionEraseConversation(ScreenAction):
 
     def screens(self, language: str, tracker: Tracker) -> list[Screen]:
         text = tr(language, "erase.done")
-        return [Screen(text, language, directives=(ERASE_DIRECTIVE,))]
+        return [Screen(text, language, directives=frozenset({Directive.ERASE}))]
 
 
 AUTO_ERASE_CHOICES = (0, 300, 3600, 86400)  # off, 5 minutes, 1 hour, 24 hours
@@ -97,7 +97,8 @@ class ActionSetAutoErase(ScreenAction):
         if seconds is None:
             return ActionAutoErase().screens(language, tracker)
         text = tr(language, "auto_erase.set", current=tr(language, AUTO_ERASE_LABELS[seconds]))
-        return [Screen(text, language, back_to_menu(language), directives=(AUTO_ERASE_DIRECTIVE,))]
+        changed = frozenset({Directive.AUTO_ERASE_CHANGED})
+        return [Screen(text, language, back_to_menu(language), directives=changed)]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         seconds = chosen_seconds(tracker)
@@ -133,7 +134,7 @@ class ActionSafetyAnswer(ScreenAction):
             Button(tr(language, "menu.button.erase"), payloads.ERASE),
         )
         msgid = N_("safety.watched") if answer == "watched" else N_("safety.safe")
-        directives = (AUTO_ERASE_DIRECTIVE,) if answer == "watched" else ()
+        directives = frozenset({Directive.AUTO_ERASE_CHANGED}) if answer == "watched" else frozenset()
         return [Screen(tr(language, msgid), language, buttons, directives=directives)]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:

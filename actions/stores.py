@@ -1,25 +1,17 @@
-"""The handover storage used by the action server, built once from the settings on first use."""
+"""The stores the actions use, from the action server's runtime (built once, on first use)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from bot.config import load_settings
-from bot.handover_stores import HandoverStores, build_handover_stores
+from app.runtime import action_runtime
 from storage.directory import Directory
 from storage.handovers import Handovers
 
 
-@lru_cache(maxsize=1)
-def _stores() -> HandoverStores:
-    return build_handover_stores(load_settings())
-
-
 def directory() -> Directory:
     """The live directory of associations."""
-    return _stores().directory
+    return action_runtime().stores.directory
 
 
 def handovers() -> Handovers:
     """Handover requests and their outbox."""
-    return _stores().handovers
+    return action_runtime().stores.handovers

@@ -19,7 +19,7 @@ from core.handoff_link import start_parameter
 from core.i18n import tr
 from core.languages import NATIVE_NAMES, SUPPORTED
 from core.payloads import make as payload
-from core.screens import EDIT_DIRECTIVE, HANDOFF_PREFIX, Button, Screen
+from core.screens import Button, Directive, Screen
 from core.worker import load
 from core.worker_profiles import detect_profile
 
@@ -125,8 +125,8 @@ class ActionWorkerHandoff(ScreenAction):
         if association not in reachable:
             return [self._associations(language, chosen, list(reachable.values()))]
         text = tr(language, "worker.handoff.ready", name=reachable[association].name)
-        directive = HANDOFF_PREFIX + start_parameter(chosen, association)
-        return [Screen(text, language, back_to_menu(language), directives=(directive,))]
+        handoff = start_parameter(chosen, association)
+        return [Screen(text, language, back_to_menu(language), handoff=handoff)]
 
     @staticmethod
     def _associations(language: str, chosen: str, reachable: list) -> Screen:
@@ -182,7 +182,7 @@ class ActionWorkerToggle(ScreenAction):
         if form not in load().forms:
             return [forms_screen(language)]
         screen = checklist_screen(language, form, self._ticked(tracker))
-        return [Screen(screen.text, language, screen.buttons, directives=(EDIT_DIRECTIVE,))]
+        return [Screen(screen.text, language, screen.buttons, directives=frozenset({Directive.EDIT}))]
 
     def events(self, language: str, tracker: Tracker) -> list[EventType]:
         return [SlotSet(TICKED_SLOT, self._ticked(tracker))]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
+from app.config import Settings
 from bot.conversation import ConversationService
 from bot.engine import EngineClient
 from bot.flood import FloodGate
 from bot.language_detection import LanguageDetector
-from bot.pseudonym import Pseudonymiser
 from bot.session_memory import LanguageMemory
 from core.i18n import check_catalogs
+from core.keyed_hash import KeyedHasher
 from storage.crypto import FieldCipher
 from storage.database import make_engine, migrate
 from storage.exit_words import ExitWords
@@ -24,7 +24,7 @@ def build_service(settings: Settings, with_flood_control: bool) -> ConversationS
     )
     return ConversationService(
         engine=EngineClient(settings.rasa_url, settings.rasa_token, settings.engine_timeout),
-        pseudonymiser=Pseudonymiser(settings.pseudonym_key),
+        hasher=KeyedHasher(settings.pseudonym_key),
         detector=LanguageDetector(),
         memory=LanguageMemory(settings.conversation_ttl_seconds),
         flood=flood,
@@ -40,4 +40,4 @@ def build_ledger(settings: Settings) -> MessageLedger:
 def build_exit_words(settings: Settings) -> ExitWords:
     """Quick-exit code words, on a database migrated to the latest schema."""
     migrate(settings.database_url)
-    return ExitWords(make_engine(settings.database_url), settings.pseudonym_key)
+    return ExitWords(make_engine(settings.database_url), KeyedHasher(settings.pseudonym_key))

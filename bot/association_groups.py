@@ -22,10 +22,10 @@ from telegram.ext import (
 )
 
 from bot.handover_delivery import DeliveryWorker
-from bot.pseudonym import Pseudonymiser
 from bot.telegram_render import keyboard
 from core.handover_messages import ACCEPT, CLOSE, GROUP_PREFIX, accepted_markup_screen, parse_group_button
 from core.i18n import tr
+from core.keyed_hash import KeyedHasher
 from storage.directory import Directory, DirectoryError
 from storage.handovers import Handovers
 
@@ -40,13 +40,13 @@ class GroupContext:
     directory: Directory
     handovers: Handovers
     worker: DeliveryWorker
-    pseudonymiser: Pseudonymiser
+    hasher: KeyedHasher
     language: str
 
     def actor(self, update: Update) -> str:
         """The member who acted, as a pseudonym."""
         user = update.effective_user
-        return self.pseudonymiser.of("telegram-member", user.id if user else "unknown")
+        return self.hasher.pseudonym("telegram-member", user.id if user else "unknown")
 
 
 def groups_of(context: ContextTypes.DEFAULT_TYPE) -> GroupContext:

@@ -12,7 +12,7 @@ import sys
 from typing import IO, Any
 
 from bot.conversation import ConversationService, Person
-from core.screens import Screen, handoff_parameter
+from core.screens import Screen
 
 CHANNEL = "console"
 DEFAULT_SENDER = "console-user"
@@ -35,8 +35,7 @@ def parse_line(line: str) -> tuple[str, str]:
 
 def console_text(screen: Screen) -> str:
     """The screen's text; a hand-off link shows as the start command the person would send."""
-    parameter = handoff_parameter(screen)
-    return f"{screen.text}\n\n/start {parameter}" if parameter else screen.text
+    return f"{screen.text}\n\n/start {screen.handoff}" if screen.handoff else screen.text
 
 
 def reply_record(sender: str, screen: Screen) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from bot.engine import EngineClient, EngineUnavailableError
 from bot.flood import FloodGate, Verdict
 from bot.language_detection import LanguageDetector
-from bot.pseudonym import Pseudonymiser
 from bot.session_memory import LanguageMemory
 from core import languages, payloads
 from core.common_screens import slow_down, static_fallback, unsupported_media
 from core.danger import contains_danger
 from core.i18n import tr
-from core.screens import ERASE_DIRECTIVE, Screen
+from core.keyed_hash import KeyedHasher
+from core.screens import Directive, Screen
 
 
 def is_quick_exit(text: str) -> bool:
@@ -39,13 +39,13 @@ class ConversationService:
     def __init__(
         self,
         engine: EngineClient,
-        pseudonymiser: Pseudonymiser,
+        hasher: KeyedHasher,
         detector: LanguageDetector,
         memory: LanguageMemory,
         flood: FloodGate | None = None,
     ) -> None:
         self._engine = engine
-        self._pseudonymiser = pseudonymiser
+        self._hasher = hasher
         self._detector = detector
         self._memory = memory
         self._flood = flood
@@ -54,7 +54,7 @@ class ConversationService:
 
     def pseudonym(self, person: Person) -> str:
         """The keyed pseudonym of a person."""
-        return self._pseudonymiser.of(person.channel, person.user_id)
+        return self._hasher.pseudonym(person.channel, person.user_id)
 
     def language_for(self, person: Person, detected: str | None = None, guessed: str | None = None) -> str:
         """Best language without the engine: detection, last reply, a guess, client, French."""
@@ -92,7 +92,7 @@ class ConversationService:
         """Forget everything about the person; the channel then erases the messages."""
         language = self.language_for(person)
         await self.forget(person)
-        return [Screen(tr(language, "erase.done"), language, directives=(ERASE_DIRECTIVE,))]
+        return [Screen(tr(language, "erase.done"), language, directives=frozenset({Directive.ERASE}))]
 
     def _prune_now_and_then(self, every_seconds: float = 60.0) -> None:
         """Drop expired per-person memory so a long-running bot stays small."""
@@ -137,7 +137,7 @@ class ConversationService:
         except EngineUnavailableError:
             return [static_fallback(fallback_language)]
         self._memory.remember(pseudonym, screens[-1].language)
-        if any(ERASE_DIRECTIVE in screen.directives for screen in screens):
+        if any(Directive.ERASE in screen.directives for screen in screens):
             self._memory.forget(pseudonym)
             await self._engine.forget(pseudonym)
         return screens

@@ -20,15 +20,14 @@ from telegram.ext import (
     filters,
 )
 
+from app.config import Settings
 from bot.association_groups import GroupContext, add_group_handlers
-from bot.config import Settings
 from bot.conversation import ConversationService, Person
 from bot.erasure import Eraser
 from bot.exit_word import handle_command, is_code_word_command, is_exit_word
 from bot.handoff_render import qr_png, telegram_link
 from bot.handover_delivery import DeliveryWorker
 from bot.handover_hooks import HandoverHooks
-from bot.handover_stores import HandoverStores
 from bot.telegram_render import command_text, keyboard, split_text
 from bot.telegram_setup import present_the_bot
 from core import payloads
@@ -36,16 +35,11 @@ from core.bidi import for_display
 from core.common_screens import static_fallback
 from core.handoff_link import payload_for_start
 from core.handover_messages import REPLY_PAYLOAD
-from core.screens import (
-    AUTO_ERASE_DIRECTIVE,
-    EDIT_DIRECTIVE,
-    ERASE_DIRECTIVE,
-    HANDOVER_CHAT_DIRECTIVE,
-    Screen,
-    handoff_parameter,
-)
+from core.keyed_hash import KeyedHasher
+from core.screens import Directive, Screen
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
+from storage.stores import Stores
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -105,15 +99,15 @@ async def send_screens(
     """
     eraser: Eraser | None = context.application.bot_data.get(ERASER_KEY)
     pseudonym = service_of(context).pseudonym(person) if person else None
-    if any(ERASE_DIRECTIVE in screen.directives for screen in screens):
+    if any(Directive.ERASE in screen.directives for screen in screens):
         await quick_exit(context, chat_id, pseudonym, incoming_id)
         return
     hooks = hooks_of(context)
-    if hooks and pseudonym and any(HANDOVER_CHAT_DIRECTIVE in s.directives for s in screens):
+    if hooks and pseudonym and any(Directive.HANDOVER_CHAT in s.directives for s in screens):
         await hooks.attach_chat(pseudonym, chat_id)
     erase_after = screens[-1].erase_after if screens else None
     for screen in screens:
-        if pressed is not None and EDIT_DIRECTIVE in screen.directives:
+        if pressed is not None and Directive.EDIT in screen.directives:
             await _edit_in_place(pressed, screen)
             continue
         shown, link = with_handoff_link(context, screen)
@@ -126,13 +120,13 @@ async def send_screens(
                 await eraser.record(pseudonym, chat_id, message_id, screen.erase_after)
     if eraser and pseudonym and incoming_id is not None:
         await eraser.record(pseudonym, chat_id, incoming_id, erase_after)
-    if eraser and pseudonym and any(AUTO_ERASE_DIRECTIVE in s.directives for s in screens):
+    if eraser and pseudonym and any(Directive.AUTO_ERASE_CHANGED in s.directives for s in screens):
         await eraser.reschedule(pseudonym, erase_after)
 
 
 def with_handoff_link(context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> tuple[Screen, str | None]:
     """A hand-off screen gets its t.me link in the text; the link is returned for the QR code."""
-    parameter = handoff_parameter(screen)
+    parameter = screen.handoff
     if parameter is None:
         return screen, None
     username = context.application.bot_data[SETTINGS_KEY].bot_username or context.bot.username
@@ -300,7 +294,7 @@ def build_application(
     service: ConversationService,
     ledger: MessageLedger | None = None,
     exit_words: ExitWords | None = None,
-    handover: HandoverStores | None = None,
+    handover: Stores | None = None,
 ) -> Application:
     """The PTB application: private chats only, silent sends, erasure from the ledger."""
     application = (
@@ -333,7 +327,7 @@ def build_application(
     return application
 
 
-def wire_handovers(application: Application, settings: Settings, stores: HandoverStores) -> None:
+def wire_handovers(application: Application, settings: Settings, stores: Stores) -> None:
     """Delivery of the outbox, the person's hooks and the association groups' handlers."""
     bot = application.bot
 
@@ -351,7 +345,11 @@ def wire_handovers(application: Application, settings: Settings, stores: Handove
     add_group_handlers(
         application,
         GroupContext(
-            stores.directory, stores.handovers, worker, stores.pseudonymiser, settings.association_language
+            stores.directory,
+            stores.handovers,
+            worker,
+            KeyedHasher(settings.pseudonym_key),
+            settings.association_language,
         ),
     )
 
@@ -398,11 +396,11 @@ def webhook_options(settings: Settings) -> dict:
 
 def run_telegram(settings: Settings, service: ConversationService) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
+    from app.runtime import build_stores
     from bot.app import build_exit_words, build_ledger
-    from bot.handover_stores import build_handover_stores
 
     application = build_application(
-        settings, service, build_ledger(settings), build_exit_words(settings), build_handover_stores(settings)
+        settings, service, build_ledger(settings), build_exit_words(settings), build_stores(settings)
     )
     if settings.webhook_url:
         application.run_webhook(**webhook_options(settings))

@@ -1,28 +1,26 @@
-"""What a person is shown, independent of the channel: text, buttons, language."""
+"""What a person is shown, independent of the channel: text, buttons, language, and directives.
+
+A screen crosses from the action server to the bot as custom JSON inside Rasa's reply; the
+directives are the typed vocabulary of that contract.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import Any
 
 # Key marking our screens inside Rasa's custom JSON replies.
 SCREEN_KEY = "screen"
-# Directive asking the channel to erase the conversation (quick exit).
-ERASE_DIRECTIVE = "erase"
-# Directive telling the channel that the auto-erase delay changed (apply it to past messages).
-AUTO_ERASE_DIRECTIVE = "auto_erase_changed"
-# Directive: replace the message whose button was pressed instead of sending a new one.
-EDIT_DIRECTIVE = "edit"
-# Directive: the person has a handover request; keep (encrypted) where to tell them about it.
-HANDOVER_CHAT_DIRECTIVE = "handover_chat"
-# Directive prefix: show a hand-off link (and QR code) for this start parameter, e.g. "handoff:h-en-ccem".
-HANDOFF_PREFIX = "handoff:"
 
 
-def handoff_parameter(screen: Screen) -> str | None:
-    """The start parameter of a hand-off link the screen asks the channel to show, if any."""
-    found = [d[len(HANDOFF_PREFIX) :] for d in screen.directives if d.startswith(HANDOFF_PREFIX)]
-    return found[0] if found else None
+class Directive(str, Enum):
+    """What a screen asks the turn pipeline to do besides showing it."""
+
+    ERASE = "erase"  # quick exit: erase the conversation
+    AUTO_ERASE_CHANGED = "auto_erase_changed"  # apply the new auto-erase delay to past messages
+    EDIT = "edit"  # replace the message whose button was pressed instead of sending a new one
+    HANDOVER_CHAT = "handover_chat"  # keep (encrypted) where to tell the person about their request
 
 
 @dataclass(frozen=True)
@@ -44,22 +42,29 @@ class Screen:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     intent: str | None = None
     protect: bool = False
-    # Auto-erase delay chosen by the person, in seconds (None: off); the channel schedules it.
+    # Auto-erase delay chosen by the person, in seconds (None: off); the pipeline schedules it.
     erase_after: int | None = None
-    # Directives for the channel, e.g. "erase" (forget this person's conversation).
-    directives: tuple[str, ...] = field(default_factory=tuple)
+    directives: frozenset[Directive] = frozenset()
+    # Start parameter of a hand-off link to show (each channel renders its own link), e.g. "h-en-ccem".
+    handoff: str | None = None
+
+    def has(self, directive: Directive) -> bool:
+        """True when the screen carries this directive."""
+        return directive in self.directives
 
     def to_payload(self) -> dict[str, Any]:
         """Serialise as the custom JSON an action sends through Rasa."""
         data = asdict(self)
         data["buttons"] = [asdict(button) for button in self.buttons]
-        data["directives"] = list(self.directives)
+        data["directives"] = sorted(directive.value for directive in self.directives)
         return {SCREEN_KEY: data}
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> Screen:
-        """Rebuild a screen from the custom JSON sent by an action."""
+        """Rebuild a screen from the custom JSON sent by an action; unknown directives are dropped."""
         body = data[SCREEN_KEY]
+        known = {directive.value for directive in Directive}
+        handoff = body.get("handoff")
         return cls(
             text=str(body["text"]),
             language=str(body["language"]),
@@ -70,5 +75,6 @@ class Screen:
             intent=body.get("intent"),
             protect=bool(body.get("protect", False)),
             erase_after=int(body["erase_after"]) if body.get("erase_after") else None,
-            directives=tuple(body.get("directives", [])),
+            directives=frozenset(Directive(d) for d in body.get("directives", []) if d in known),
+            handoff=str(handoff) if handoff else None,
         )

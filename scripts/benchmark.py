@@ -12,11 +12,11 @@ import statistics
 import time
 from pathlib import Path
 
+from app.config import load_settings
+from app.processes import EngineStack
 from bot.app import build_service
-from bot.config import load_settings
 from bot.console import reply_record
 from bot.conversation import ConversationService, Person
-from bot.processes import EngineStack
 from core import payloads
 
 MESSAGES = [

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core.clock import Clock, utc_now
 from core.directory import Association, association_from_dict, association_to_dict
+from core.keyed_hash import KeyedHasher
 from storage.models import AssociationRow, AuditRow, EnrollmentCodeRow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -24,16 +24,13 @@ class DirectoryError(LookupError):
     """An association id is unknown, or an enrolment code is not valid."""
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class Directory:
     """Associations (public data) with their active flag and enrolled group."""
 
-    def __init__(self, engine: Engine, key: str) -> None:
+    def __init__(self, engine: Engine, hasher: KeyedHasher, clock: Clock = utc_now) -> None:
         self._engine = engine
-        self._key = key.encode("utf-8")
+        self._hasher = hasher
+        self._now = clock
 
     def import_seed(self, associations: Iterable[Association]) -> int:
         """Add the associations not yet known; entries changed by an admin are left alone."""
@@ -41,7 +38,7 @@ class Directory:
         with Session(self._engine, future=True) as session, session.begin():
             for association in associations:
                 if session.get(AssociationRow, association.id) is None:
-                    session.add(_row(association))
+                    session.add(_row(association, self._now()))
                     added += 1
         return added
 
@@ -50,18 +47,18 @@ class Directory:
         with Session(self._engine, future=True) as session, session.begin():
             row = session.get(AssociationRow, association.id)
             if row is None:
-                session.add(_row(association))
+                session.add(_row(association, self._now()))
             else:
                 row.data = json.dumps(association_to_dict(association), ensure_ascii=False)
                 row.active = association.active
-                row.updated_at = _now()
+                row.updated_at = self._now()
 
     def set_active(self, association_id: str, active: bool) -> None:
         """Enable or disable an association; a disabled one gets no new request."""
         with Session(self._engine, future=True) as session, session.begin():
             row = self._row(session, association_id)
             row.active = active
-            row.updated_at = _now()
+            row.updated_at = self._now()
 
     def get(self, association_id: str) -> Association | None:
         """One association, or None."""
@@ -102,14 +99,16 @@ class Directory:
             self._row(session, association_id)
             session.add(
                 EnrollmentCodeRow(
-                    code_hash=self._hash(code), association_id=association_id, expires_at=_now() + valid_for
+                    code_hash=self._hash(code),
+                    association_id=association_id,
+                    expires_at=self._now() + valid_for,
                 )
             )
         return code
 
     def enroll(self, code: str, chat_id: int, actor: str) -> str:
         """Bind the group to the code's association; returns its id. A code works once."""
-        now = _now()
+        now = self._now()
         code_hash = self._hash(code.strip().upper())
         with Session(self._engine, future=True) as session, session.begin():
             claimed = session.scalar(
@@ -137,7 +136,7 @@ class Directory:
         return claimed
 
     def _hash(self, code: str) -> str:
-        return hmac.new(self._key, f"enroll:{code}".encode(), hashlib.sha256).hexdigest()
+        return self._hasher.digest("enroll", code)
 
     @staticmethod
     def _row(session: Session, association_id: str) -> AssociationRow:
@@ -147,12 +146,12 @@ class Directory:
         return row
 
 
-def _row(association: Association) -> AssociationRow:
+def _row(association: Association, now: datetime) -> AssociationRow:
     return AssociationRow(
         id=association.id,
         data=json.dumps(association_to_dict(association), ensure_ascii=False),
         active=association.active,
-        updated_at=_now(),
+        updated_at=now,
     )
 
 

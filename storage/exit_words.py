@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core.keyed_hash import KeyedHasher
 from storage.models import ExitWordRow
 
 
 class ExitWords:
     """Set, check and remove a person's code word."""
 
-    def __init__(self, engine: Engine, key: str) -> None:
+    def __init__(self, engine: Engine, hasher: KeyedHasher) -> None:
         self._engine = engine
-        self._key = key.encode("utf-8")
+        self._hasher = hasher
 
     def _digest(self, pseudonym: str, word: str) -> str:
-        return hmac.new(self._key, f"{pseudonym}:{word}".encode(), hashlib.sha256).hexdigest()
+        return self._hasher.digest(pseudonym, word)
 
     def set(self, pseudonym: str, word: str) -> None:
         """Remember the (normalised) word as a hash, replacing any earlier one."""
@@ -42,4 +40,4 @@ class ExitWords:
             stored = session.scalars(
                 select(ExitWordRow.word_hash).where(ExitWordRow.pseudonym == pseudonym)
             ).first()
-        return stored is not None and hmac.compare_digest(stored, self._digest(pseudonym, word))
+        return stored is not None and KeyedHasher.same(stored, self._digest(pseudonym, word))

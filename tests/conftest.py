@@ -8,15 +8,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.config import Settings, load_settings
+from app.processes import EngineStack
+from app.training import model_is_current
 from bot.app import build_service
-from bot.config import Settings, load_settings
 from bot.conversation import ConversationService, Person
-from bot.processes import EngineStack
-from bot.training import model_is_current
 from core import payloads
 from core.screens import Screen
 
-TEST_PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055"}
+# Ports of the engine the tests start; a second checkout testing at the same time sets its own.
+TEST_PORTS = {
+    "RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
+    "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055"),
+}
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_PACKAGES = ("bot", "core", "actions", "rasa_components", "storage")
+CODE_PACKAGES = ("app", "bot", "core", "actions", "rasa_components", "storage")
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 # Names that hold what a person wrote or who they are; they must never reach a log call.
 SENSITIVE_NAMES = {
@@ -45,14 +45,20 @@ def test_actions_and_core_never_import_telegram(path):
     assert "telegram" not in imported_modules(path)
 
 
+@pytest.mark.parametrize("path", python_files("actions"), ids=str)
+def test_the_action_server_never_imports_the_bot(path):
+    """Actions get their stores from app.runtime; the channels and the turn stay in the bot."""
+    assert "bot" not in imported_modules(path)
+
+
 @pytest.mark.parametrize("path", python_files("storage"), ids=str)
 def test_storage_knows_nothing_of_channels_or_the_engine(path):
-    assert not imported_modules(path) & {"telegram", "bot", "actions", "rasa", "rasa_sdk"}
+    assert not imported_modules(path) & {"telegram", "app", "bot", "actions", "rasa", "rasa_sdk"}
 
 
 @pytest.mark.parametrize("path", python_files("core"), ids=str)
 def test_core_does_not_depend_on_channels_or_rasa(path):
-    assert not imported_modules(path) & {"bot", "actions", "rasa", "rasa_sdk"}
+    assert not imported_modules(path) & {"app", "bot", "actions", "storage", "rasa", "rasa_sdk"}
 
 
 def log_calls(path: Path) -> list[ast.Call]:

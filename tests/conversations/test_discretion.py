@@ -6,7 +6,7 @@ import pytest
 
 from core import payloads
 from core.i18n import tr
-from core.screens import AUTO_ERASE_DIRECTIVE, ERASE_DIRECTIVE
+from core.screens import Directive
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ async def test_the_chosen_delay_stamps_every_later_screen_until_turned_off(chat)
     person = chat("en")
     assert (await person.last(payloads.MENU)).erase_after is None
     chosen = await person.last(payloads.set_auto_erase(300))
-    assert chosen.erase_after == 300 and AUTO_ERASE_DIRECTIVE in chosen.directives
+    assert chosen.erase_after == 300 and Directive.AUTO_ERASE_CHANGED in chosen.directives
     assert (await person.last("what are my rights")).erase_after == 300
     assert (await person.last(payloads.set_auto_erase(0))).erase_after is None
     assert (await person.last(payloads.MENU)).erase_after is None
@@ -30,7 +30,7 @@ async def test_the_chosen_delay_stamps_every_later_screen_until_turned_off(chat)
 
 async def test_a_forged_delay_is_refused(chat):
     screen = await chat("en").last('/set_auto_erase{"seconds":7}')
-    assert screen.erase_after is None and AUTO_ERASE_DIRECTIVE not in screen.directives
+    assert screen.erase_after is None and Directive.AUTO_ERASE_CHANGED not in screen.directives
 
 
 async def test_rights_details_are_protected_and_offer_the_quick_exit(chat):
@@ -43,7 +43,7 @@ async def test_rights_details_are_protected_and_offer_the_quick_exit(chat):
 @pytest.mark.parametrize("text", ["/exit", payloads.ERASE, "efface tout"])
 async def test_every_way_out_asks_the_channel_to_erase(chat, text):
     screen = await chat("fr").last(text)
-    assert ERASE_DIRECTIVE in screen.directives
+    assert Directive.ERASE in screen.directives
     assert screen.text == tr("fr", "erase.done")
 
 
@@ -57,7 +57,7 @@ async def test_the_safety_question_comes_once_before_details_and_then_continues(
         payloads.ERASE,
     ]
     answered = await person.last(payloads.safety_answer("watched"))
-    assert answered.erase_after == 300 and AUTO_ERASE_DIRECTIVE in answered.directives
+    assert answered.erase_after == 300 and Directive.AUTO_ERASE_CHANGED in answered.directives
     assert answered.text == tr("en", "safety.watched")
     resume = answered.buttons[0]
     assert resume.title == tr("en", "safety.button.continue")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.handover_stores import HandoverStores
 from core import payloads
 from core.i18n import tr
 from core.payloads import make as payload
-from core.screens import EDIT_DIRECTIVE, HANDOVER_CHAT_DIRECTIVE
+from core.screens import Directive
 from storage.models import HandoverRow
+from storage.stores import Stores
 
 REQUESTS = {
     "en": "I want to talk to an association in Marseille, I work without being paid",
@@ -22,7 +22,7 @@ def answer(value: str) -> str:
     return payload("handover_answer", v=value)
 
 
-def count_requests(stores: HandoverStores, pseudonym: str) -> int:
+def count_requests(stores: Stores, pseudonym: str) -> int:
     with stores.handovers._engine.connect() as connection:
         query = select(func.count()).select_from(HandoverRow).where(HandoverRow.pseudonym == pseudonym)
         return connection.scalar(query)
@@ -42,7 +42,7 @@ async def answer_until_consent(person, language: str) -> list:
     assert (await person.last(answer("afternoon"))).text == tr(language, "handover.ask.code")
     assert (await person.last("blue bird")).text == tr(language, "handover.ask.needs")
     ticked = await person.last(payload("handover_need", n="shelter"))
-    assert EDIT_DIRECTIVE in ticked.directives and ticked.buttons[0].title.startswith("☑")
+    assert Directive.EDIT in ticked.directives and ticked.buttons[0].title.startswith("☑")
     assert (await person.last(payload("handover_needs_done"))).text == tr(language, "handover.ask.message")
     return await person.say(payload("handover_skip"))
 
@@ -60,7 +60,7 @@ async def test_from_free_text_to_a_stored_request(chat, stores, language):
     pseudonym = person.service.pseudonym(person.person)
     assert count_requests(stores, pseudonym) == 0, "nothing is stored before the person confirms"
     sent = await person.last(payload("handover_confirm"))
-    assert HANDOVER_CHAT_DIRECTIVE in sent.directives
+    assert Directive.HANDOVER_CHAT in sent.directives
     again = await person.last(payload("handover_confirm"))  # a double tap
     (request,) = stores.handovers.requests_of(pseudonym)
     name = stores.directory.get("ccem").name

@@ -6,7 +6,7 @@ from actions.screening import payload
 from core import payloads
 from core.i18n import tr
 from core.screening import load
-from core.screens import ERASE_DIRECTIVE
+from core.screens import Directive
 
 ADULT = load().questions("adult")
 MINOR = load().questions("minor")
@@ -98,7 +98,7 @@ async def test_quick_exit_in_the_middle_forgets_everything(chat):
     await start(person)
     await person.say(answer("yes"))
     exited = await person.last("/exit")
-    assert ERASE_DIRECTIVE in exited.directives
+    assert Directive.ERASE in exited.directives
     after = await person.last("/screening_resume")
     assert after.text == tr("en", "safety.question")  # a new conversation: even the safety answer is gone
 

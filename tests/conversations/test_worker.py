@@ -8,7 +8,7 @@ from actions.worker import payload
 from core import payloads
 from core.handoff_link import payload_for_start
 from core.i18n import tr
-from core.screens import EDIT_DIRECTIVE, handoff_parameter
+from core.screens import Directive
 from core.worker import load
 
 CONTENT = load()
@@ -48,7 +48,7 @@ async def test_a_hand_off_link_carries_only_language_and_association(chat, store
     associations = await person.last(payload("worker_handoff", lang_code="en"))
     assert payload("worker_handoff", lang_code="en", a="ccem") in [b.payload for b in associations.buttons]
     ready = await person.last(payload("worker_handoff", lang_code="en", a="ccem"))
-    assert handoff_parameter(ready) == "h-en-ccem"
+    assert ready.handoff == "h-en-ccem"
     assert ready.text.startswith(tr("fr", "worker.handoff.ready", name="x").split("\n")[0])
 
 
@@ -99,7 +99,7 @@ async def test_toggles_edit_in_place_and_untick(chat):
     opened = await person.last(payload("worker_form", f="labour"))
     first = CONTENT.forms["labour"][0]
     ticked = await person.last(payload("worker_toggle", i=first.id))
-    assert EDIT_DIRECTIVE in ticked.directives and ticked.text == opened.text
+    assert Directive.EDIT in ticked.directives and ticked.text == opened.text
     assert ticked.buttons[0].title.startswith("☑")
     unticked = await person.last(payload("worker_toggle", i=first.id))
     assert unticked.buttons[0].title.startswith("☐")

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from telegram.ext import Application
 
-from bot.config import Settings
+from app.config import Settings
 from bot.conversation import ConversationService
-from bot.handover_stores import HandoverStores
 from bot.telegram_channel import build_application
 from storage.exit_words import ExitWords
 from storage.message_ledger import MessageLedger
+from storage.stores import Stores
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.ptb import polling
 
@@ -25,7 +25,7 @@ async def running_bot(
     service: ConversationService,
     ledger: MessageLedger | None = None,
     exit_words: ExitWords | None = None,
-    handover: HandoverStores | None = None,
+    handover: Stores | None = None,
 ) -> AsyncIterator[Application]:
     """Start polling the stand-in with the production application; stop cleanly afterwards."""
     local = dataclasses.replace(

@@ -1,4 +1,4 @@
-"""`python -m bot chat --json`: the scriptable console contract, as a separate process."""
+"""`python -m app chat --json`: the scriptable console contract, as a separate process."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from bot.config import REPO_ROOT
+from app.config import REPO_ROOT
 from core import payloads
 
 LINES = [
@@ -22,7 +22,7 @@ LINES = [
 
 def test_every_line_gets_json_replies_and_the_process_exits_cleanly(engine):
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--json"],
+        [sys.executable, "-m", "app", "chat", "--json"],
         input="\n".join(LINES) + "\n",
         capture_output=True,
         text=True,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.handover_stores import build_handover_stores
+from app.config import load_settings
+from app.runtime import build_stores
 from core.handover import Draft
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -34,7 +34,7 @@ async def run_delivery(mode: str, environment: dict[str, str]) -> int:
 async def test_killed_between_commit_and_delivery_then_delivered_exactly_once(api, tmp_path, monkeypatch):
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "1")
-    stores = build_handover_stores(load_settings())
+    stores = build_stores(load_settings())
     stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), GROUP, "member")
     created = stores.handovers.create("p" * 32, Draft("ruelle", "anonymous", "fr", "33"), "restart-key")
     environment = {

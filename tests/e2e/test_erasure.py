@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.logging_setup import configure_logging
 from bot.app import build_ledger, build_service
 from bot.conversation import Person
 from bot.erasure import Eraser
-from bot.logging_setup import configure_logging
 from core import payloads
 from tests.e2e.telegram_harness import running_bot
 from tests.e2e.test_no_contents_in_logs import Recorder

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
+from app.logging_setup import configure_logging
 from bot.app import build_service
-from bot.logging_setup import configure_logging
 from core import payloads
 from tests.e2e.telegram_harness import running_bot
 from tests.support.fake_bot_api import FakeBotAPI

@@ -1,4 +1,4 @@
-"""`python -m bot directory …`: the admin commands, run as a subprocess on a fresh instance."""
+"""`python -m app directory …`: the admin commands, run as a subprocess on a fresh instance."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def admin(tmp_path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "bot", "directory", *args],
+            [sys.executable, "-m", "app", "directory", *args],
             cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
 

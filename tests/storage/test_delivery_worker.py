@@ -10,6 +10,7 @@ from bot.handover_delivery import DeliveryWorker
 from core.directory import load_seed
 from core.handover import Draft
 from core.handover_routing import next_association_for
+from core.keyed_hash import KeyedHasher
 from core.screens import Screen
 from storage.directory import Directory
 from storage.handovers import Handovers, Policy
@@ -34,7 +35,7 @@ class FlakyTelegram:
 
 @pytest.fixture
 def stores(db_engine, cipher):
-    directory = Directory(db_engine, "worker-test-key-0123456789")
+    directory = Directory(db_engine, KeyedHasher("worker-test-key-0123456789"))
     directory.import_seed(load_seed())
     directory.enroll(directory.new_enrollment_code("ruelle"), GROUP, "member")
     policy = Policy(max_attempts=5, lease=timedelta(seconds=0))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.directory import load_seed
+from core.keyed_hash import KeyedHasher
 from storage.directory import Directory, DirectoryError
 from storage.models import AuditRow, EnrollmentCodeRow
 
@@ -17,7 +18,7 @@ KEY = "directory-test-key-0123456789"
 
 @pytest.fixture
 def directory(db_engine) -> Directory:
-    found = Directory(db_engine, KEY)
+    found = Directory(db_engine, KeyedHasher(KEY))
     found.import_seed(load_seed())
     return found
 

@@ -1,5 +1,6 @@
 import pytest
 
+from core.keyed_hash import KeyedHasher
 from storage.database import make_engine, migrate
 from storage.exit_words import ExitWords
 
@@ -10,7 +11,7 @@ KEY = "k" * 32
 def words(tmp_path) -> ExitWords:
     url = f"sqlite:///{tmp_path}/w.db"
     migrate(url)
-    return ExitWords(make_engine(url), KEY)
+    return ExitWords(make_engine(url), KeyedHasher(KEY))
 
 
 def test_a_code_word_matches_only_its_person_and_can_be_changed_or_removed(words, tmp_path):

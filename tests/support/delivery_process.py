@@ -12,15 +12,15 @@ import sys
 
 from telegram import Bot
 
-from bot.config import load_settings
+from app.config import load_settings
+from app.runtime import build_stores
 from bot.handover_delivery import DeliveryWorker
-from bot.handover_stores import build_handover_stores
 from bot.telegram_channel import send_screen
 
 
 async def main(mode: str) -> None:
     settings = load_settings()
-    stores = build_handover_stores(settings)
+    stores = build_stores(settings)
     if mode == "die":
         claim = stores.handovers.due
 

@@ -2,8 +2,8 @@ import stat
 
 import pytest
 
-from bot.config import ConfigError, load_settings
-from bot.secrets import instance_secret
+from app.config import ConfigError, load_settings
+from app.secrets import instance_secret
 
 
 def test_secret_is_generated_once_with_owner_only_rights(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import engine_tuning
+from app import engine_tuning
 
 
 @pytest.fixture

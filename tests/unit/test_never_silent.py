@@ -10,11 +10,11 @@ from bot.conversation import ConversationService, Person
 from bot.engine import EngineClient
 from bot.flood import FloodGate
 from bot.language_detection import LanguageDetector
-from bot.pseudonym import Pseudonymiser
 from bot.session_memory import LanguageMemory
 from core.common_screens import static_fallback
 from core.i18n import tr
-from core.screens import Screen
+from core.keyed_hash import KeyedHasher
+from core.screens import Directive, Screen
 from tests.support.fake_engine import FakeEngine
 
 KEY = "x" * 32
@@ -29,7 +29,7 @@ def service_for(
     url: str, detector: LanguageDetector, timeout: float = 1.0, flood=None
 ) -> ConversationService:
     return ConversationService(
-        EngineClient(url, "token", timeout), Pseudonymiser(KEY), detector, LanguageMemory(3600), flood
+        EngineClient(url, "token", timeout), KeyedHasher(KEY), detector, LanguageMemory(3600), flood
     )
 
 
@@ -69,7 +69,7 @@ async def test_engine_receives_a_pseudonym_and_language_hints_not_the_raw_id(det
         )
     assert screens == [Screen("ok", "en", intent="greet")]
     body = engine.received[0]
-    assert body["sender"] == Pseudonymiser(KEY).of("telegram", "987654321")
+    assert body["sender"] == KeyedHasher(KEY).pseudonym("telegram", "987654321")
     assert "987654321" not in str(body)
     hints = {key: body["metadata"][key] for key in ("channel", "client_language")}
     assert hints == {"channel": "telegram", "client_language": "en"}
@@ -77,11 +77,11 @@ async def test_engine_receives_a_pseudonym_and_language_hints_not_the_raw_id(det
 
 
 async def test_erase_directive_forgets_the_engine_state(detector):
-    reply = Screen("done", "fr", directives=("erase",)).to_payload()
+    reply = Screen("done", "fr", directives=frozenset({Directive.ERASE})).to_payload()
     async with FakeEngine(replies=[{"custom": reply}]) as engine:
         service = service_for(engine.url, detector)
         await service.handle_text(Person("test", "7"), "/menu_erase")
-    assert engine.forgotten == [Pseudonymiser(KEY).of("test", "7")]
+    assert engine.forgotten == [KeyedHasher(KEY).pseudonym("test", "7")]
 
 
 async def test_flood_is_answered_once_and_danger_still_gets_through(detector):
@@ -108,4 +108,4 @@ async def test_per_person_memory_is_pruned_while_running(detector):
         service._last_pruned = -(10**9)
         flood._clock = lambda: 10**9
         await service.handle_text(Person("test", "b"), "bonjour")
-    assert list(flood._windows) == [Pseudonymiser(KEY).of("test", "b")]
+    assert list(flood._windows) == [KeyedHasher(KEY).pseudonym("test", "b")]

@@ -3,7 +3,7 @@ import json
 
 from bot.console import parse_line, render_for_terminal, reply_record
 from core import payloads
-from core.screens import Button, Screen
+from core.screens import Button, Directive, Screen
 
 
 def test_screen_survives_the_trip_through_rasa_custom_json():
@@ -14,7 +14,7 @@ def test_screen_survives_the_trip_through_rasa_custom_json():
         intent="greet",
         protect=True,
         erase_after=300,
-        directives=("erase",),
+        directives=frozenset({Directive.ERASE}),
     )
     assert Screen.from_payload(json.loads(json.dumps(screen.to_payload()))) == screen
 

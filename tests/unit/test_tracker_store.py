@@ -6,7 +6,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.config import REPO_ROOT
+from app.config import REPO_ROOT
 from rasa_components.tracker_store import ExpiringInMemoryTrackerStore
 
 

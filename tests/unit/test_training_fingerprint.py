@@ -1,4 +1,4 @@
-from bot import training
+from app import training
 
 
 def test_fingerprint_changes_with_training_data(tmp_path):

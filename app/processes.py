@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.config import REPO_ROOT, Settings
+from app.config import REPO_ROOT, Settings
 from bot.engine import EngineClient
 
 logger = logging.getLogger(__name__)
@@ -72,14 +72,14 @@ class EngineStack:
         self._children.clear()
 
     def _spawn(self, role: str) -> None:
-        """Run `python -m bot <role>` in its own process group, logging to a file."""
+        """Run `python -m app <role>` in its own process group, logging to a file."""
         log_path = self._settings.log_dir / f"{role}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
         env["RASA_TOKEN"] = self._settings.rasa_token
         with log_path.open("ab") as log:
             child = subprocess.Popen(
-                [sys.executable, "-m", "bot", role],
+                [sys.executable, "-m", "app", role],
                 cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip

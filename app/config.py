@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from bot.secrets import instance_secret
+from app.secrets import instance_secret
 from storage.database import database_url
 from storage.handovers import Policy
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from bot.config import REPO_ROOT, Settings
+from app.config import REPO_ROOT, Settings
 
 
 def serve_engine(settings: Settings) -> None:
@@ -14,7 +14,7 @@ def serve_engine(settings: Settings) -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot import engine_tuning
+    from app import engine_tuning
 
     engine_tuning.apply()
     os.environ["ACTION_ENDPOINT_URL"] = settings.actions_url

@@ -1,6 +1,6 @@
 """Admin commands for the directory of associations: list, add, update, disable, enrolment codes.
 
-They run on the server (`python -m bot directory …`), never in a chat: whoever has the shell and
+They run on the server (`python -m app directory …`), never in a chat: whoever has the shell and
 the database is the administrator.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Settings
-from bot.handover_stores import build_handover_stores
+from app.config import Settings
+from app.runtime import build_stores
 from core.directory import DirectoryError as EntryError
 from core.directory import association_from_dict, load_seed
 from storage.directory import Directory, DirectoryError
@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> tuple[int, str]:
     """Do one admin action: the exit code and what to print (on failure, what to fix)."""
-    directory = build_handover_stores(settings, import_seed=False).directory
+    directory = build_stores(settings, import_seed=False).directory
     try:
         return 0, ACTIONS[args.action](directory, args)
     except (DirectoryError, EntryError, OSError, yaml.YAMLError, KeyError, TypeError) as error:

@@ -7,14 +7,14 @@ import asyncio
 import logging
 import sys
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import configure_logging
+from app.config import ConfigError, Settings, load_settings
+from app.logging_setup import configure_logging
 
 logger = logging.getLogger("bot")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "run", help="start engine, actions and bot (Telegram if a token is set, else console)"
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("telegram", help="serve Telegram only (engine and actions already running)")
     commands.add_parser("engine", help="serve the Rasa server (used by `run`)")
     commands.add_parser("actions", help="serve the action server (used by `run`)")
-    from bot import admin
+    from app import admin
 
     admin.add_parser(commands)
     return parser
@@ -47,21 +47,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.training import ensure_model
+    from app.training import ensure_model
 
     ensure_model(settings.model_path, force=args.force)
     return 0
 
 
 def _engine(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.engine_server import serve_engine
+    from app.engine_server import serve_engine
 
     serve_engine(settings)
     return 0
 
 
 def _actions(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.engine_server import serve_actions
+    from app.engine_server import serve_actions
 
     serve_actions(settings)
     return 0
@@ -92,8 +92,8 @@ async def _console(settings: Settings, as_json: bool) -> None:
 
 def _with_engine(settings: Settings, work) -> int:
     """Make sure a current model exists and the engine runs, do the work, then stop what we started."""
-    from bot.processes import EngineStack
-    from bot.training import ensure_model
+    from app.processes import EngineStack
+    from app.training import ensure_model
 
     ensure_model(settings.model_path)
     stack = EngineStack(settings)
@@ -119,7 +119,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _directory(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import admin
+    from app import admin
 
     code, output = admin.run(settings, args)
     print(output, file=sys.stderr if code else sys.stdout)

@@ -1,0 +1,1 @@
+"""The launcher and composition root: settings, secrets, one runtime per process, the command line."""
