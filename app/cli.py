@@ -68,26 +68,37 @@ def _actions(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _telegram(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build_service
-    from bot.telegram_channel import run_telegram
+    from app.runtime import BotRuntime
+    from bot.telegram.application import WebhookSecretError, run_telegram
 
     if not settings.telegram_token:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    run_telegram(settings, build_service(settings, with_flood_control=True))
+    try:
+        run_telegram(BotRuntime.build(settings))
+    except WebhookSecretError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
 async def _console(settings: Settings, as_json: bool) -> None:
-    """Console chat against a running engine."""
-    from bot.app import build_service
-    from bot.console import run_interactive, run_json
+    """Console chat against a running engine, through the same turn pipeline."""
+    from app.runtime import BotRuntime
+    from bot.console import ConsoleChannel, ConsoleChat, run_interactive, run_json
 
-    service = build_service(settings, with_flood_control=False)
-    if as_json:
-        await run_json(service, sys.stdin, sys.stdout)
-    else:
-        await run_interactive(service)
+    runtime = BotRuntime.build(settings, flood_control=False)
+    chat = ConsoleChat(runtime.pipeline, ConsoleChannel())
+    runtime.attach(chat.channel)
+    runtime.start_background()
+    try:
+        if as_json:
+            await run_json(chat, sys.stdin, sys.stdout)
+        else:
+            await run_interactive(chat)
+    finally:
+        await runtime.pipeline.maintain()  # what the database could not take yet, before leaving
+        await runtime.stop_background()
 
 
 def _with_engine(settings: Settings, work) -> int:

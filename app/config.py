@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -104,7 +105,7 @@ def load_settings() -> Settings:
         webhook_url=webhook_url,
         webhook_listen=_text("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
         webhook_port=int(_number("TELEGRAM_WEBHOOK_PORT", 8443, 1, 65535)),
-        webhook_secret=_text("TELEGRAM_WEBHOOK_SECRET"),
+        webhook_secret=_webhook_secret(instance_dir, webhook_url),
         flood_max_messages=int(_number("FLOOD_MAX_MESSAGES", 8, 1, 1000)),
         flood_window_seconds=_number("FLOOD_WINDOW_SECONDS", 10, 1, 3600),
         conversation_ttl_seconds=_number("CONVERSATION_TTL_SECONDS", 86400, 60, 30 * 86400),
@@ -122,6 +123,19 @@ def load_settings() -> Settings:
         # For hand-off links (t.me/<name>?start=...); read from Telegram when empty.
         bot_username=_text("TELEGRAM_BOT_USERNAME").lstrip("@"),
     )
+
+
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{32,256}$")  # Telegram's alphabet; long enough not to guess
+
+
+def _webhook_secret(instance_dir: Path, webhook_url: str) -> str:
+    """The secret Telegram must present on every webhook call: given, or generated once (0600)."""
+    if not webhook_url:
+        return _text("TELEGRAM_WEBHOOK_SECRET")
+    secret = instance_secret("TELEGRAM_WEBHOOK_SECRET", instance_dir, "webhook.secret")
+    if not WEBHOOK_SECRET.match(secret):
+        raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 32 to 256 characters among A-Z, a-z, 0-9, _ and -")
+    return secret
 
 
 def _handover_policy() -> Policy:

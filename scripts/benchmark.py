@@ -14,9 +14,9 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.processes import EngineStack
-from bot.app import build_service
-from bot.console import reply_record
-from bot.conversation import ConversationService, Person
+from app.runtime import BotRuntime
+from bot.console import ConsoleChat, reply_record
+from bot.turn.inputs import Person
 from core import payloads
 
 MESSAGES = [
@@ -37,11 +37,11 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def one(service: ConversationService, index: int) -> float:
+async def one(chat: ConsoleChat, index: int) -> float:
     """Send one message and render its replies as the console does; return milliseconds."""
     person = Person("bench", f"person-{index % PEOPLE}")
     started = time.perf_counter()
-    screens = await service.handle_text(person, MESSAGES[index % len(MESSAGES)])
+    screens, _ = await chat.exchange(person, MESSAGES[index % len(MESSAGES)])
     [reply_record(person.user_id, screen) for screen in screens]
     return (time.perf_counter() - started) * 1000
 
@@ -53,7 +53,9 @@ async def run() -> None:
     stack = EngineStack(settings)
     await stack.ensure_running()
     try:
-        service = build_service(settings, with_flood_control=False)
+        runtime = BotRuntime.build(settings, flood_control=False)
+        service = ConsoleChat(runtime.pipeline)
+        runtime.attach(service.channel)
         for index in range(30):  # warm-up
             await one(service, index)
         started = time.perf_counter()

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DATABASE_FILE = "assistant.db"
+SQLITE_BUSY_TIMEOUT_MS = 2000
 
 
 def database_url(instance_dir: Path) -> str:
@@ -25,22 +26,33 @@ def database_url(instance_dir: Path) -> str:
 
 
 def make_engine(url: str, connect_args: dict[str, Any] | None = None) -> Engine:
-    """A 2.0-style engine; SQLite gets foreign keys and may be shared between threads."""
+    """A 2.0-style engine; SQLite connections get our pragmas and may be shared between threads."""
     arguments = dict(connect_args or {})
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     if is_sqlite:
         arguments.setdefault("check_same_thread", False)
     engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=arguments)
     if is_sqlite:
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite)
     return engine
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _connection_record: Any) -> None:
-    """Turn on foreign key enforcement, which SQLite leaves off by default."""
+# Foreign keys on; erased values overwritten on disk; readers never wait for a writer (WAL), and a
+# writer waits a bounded time for another one, so that a locked database fails fast, not late.
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+    "PRAGMA journal_mode=WAL",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+)
+
+
+def _configure_sqlite(dbapi_connection: Any, _connection_record: Any) -> None:
+    """Apply the pragmas of every SQLite connection."""
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
     finally:
         cursor.close()
 

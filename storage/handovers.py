@@ -9,18 +9,21 @@ erased on withdrawal and `retention` after a request closes.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from cryptography.fernet import InvalidToken
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import safe_times
+from core.clock import Clock, utc_now
 from core.handover import RELAY_LEVELS, Draft
 from storage.crypto import FieldCipher
 from storage.models import AuditRow, HandoverRow, OutboxRow
@@ -31,13 +34,10 @@ OPEN_STATES = (WAITING, ACCEPTED)
 GROUP, PERSON = "group", "person"
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+logger = logging.getLogger(__name__)
 
 # Picks the next association for a request, given the ids already tried; None when nobody is left.
 NextAssociation = Callable[[HandoverRow, set[str]], "str | None"]
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,13 @@ class Handovers:
         cipher: FieldCipher,
         next_association: NextAssociation,
         policy: Policy | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         self._engine = engine
         self._cipher = cipher
         self._next = next_association
         self.policy = policy or Policy()
+        self._now = clock
 
     # --- the person's side -------------------------------------------------------------
 
@@ -133,9 +135,9 @@ class Handovers:
         row = self._by_key(idempotency_key)
         return Created(row.reference, row.association_id or "", created=False) if row else None
 
-    def attach_chat(self, pseudonym: str, chat_id: int) -> int:
+    def attach_chat(self, pseudonym: str, chat_id: int | str, *, session: Session | None = None) -> int:
         """Remember, encrypted, where to tell the person about their open requests."""
-        with self._transaction() as session:
+        with self._transaction(session) as session:
             rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.chat_ref.is_(None))).all()
             for row in rows:
                 row.chat_ref = self._cipher.encrypt(str(int(chat_id)))
@@ -143,7 +145,7 @@ class Handovers:
 
     def requests_of(self, pseudonym: str) -> list[RequestView]:
         """The person's open requests and those closed in the last retention period."""
-        recent = _now() - self.policy.retention
+        recent = self._now() - self.policy.retention
         query = select(HandoverRow).where(
             HandoverRow.pseudonym == pseudonym,
             or_(HandoverRow.closed_at.is_(None), HandoverRow.closed_at > recent),
@@ -154,7 +156,7 @@ class Handovers:
 
     def withdraw(self, pseudonym: str) -> int:
         """Withdraw every open request: erase the personal fields and tell the association."""
-        now = _now()
+        now = self._now()
         with self._transaction() as session:
             rows = session.scalars(self._open_of(pseudonym)).all()
             for row in rows:
@@ -166,21 +168,21 @@ class Handovers:
                 self._erase(row, now)
             return len(rows)
 
-    def pause(self, pseudonym: str) -> int:
+    def pause(self, pseudonym: str, *, session: Session | None = None) -> int:
         """After a quick exit: the association must not contact the person until they write again."""
-        with self._transaction() as session:
+        with self._transaction(session) as session:
             rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.paused.is_(False))).all()
             for row in rows:
-                row.paused, row.reply_open_until, row.updated_at = True, None, _now()
+                row.paused, row.reply_open_until, row.updated_at = True, None, self._now()
                 self._hold_person_messages(session, row)
                 if self._was_delivered(session, row):
                     self._queue(session, row, "paused", GROUP, row.association_id, dedupe=_unique("paused"))
             return len(rows)
 
-    def person_wrote(self, pseudonym: str) -> int:
+    def person_wrote(self, pseudonym: str, *, session: Session | None = None) -> int:
         """The person wrote: lift a pause and release messages held for this moment."""
-        now = _now()
-        with self._transaction() as session:
+        now = self._now()
+        with self._transaction(session) as session:
             rows = session.scalars(self._open_of(pseudonym)).all()
             for row in rows:
                 if row.paused:
@@ -192,19 +194,33 @@ class Handovers:
                 self._release_person_messages(session, row, now)
             return len(rows)
 
-    def open_reply(self, pseudonym: str, minutes: int = 15) -> str | None:
+    def open_reply(
+        self, pseudonym: str, minutes: int = 15, *, session: Session | None = None
+    ) -> str | None:
         """The person will answer the association: their next text is relayed. Returns the reference."""
-        with self._transaction() as session:
+        with self._transaction(session) as session:
             row = self._relay_request_of(session, pseudonym)
             if row is None:
                 return None
-            row.reply_open_until = _now() + timedelta(minutes=minutes)
+            row.reply_open_until = self._now() + timedelta(minutes=minutes)
             return row.reference
 
-    def take_reply(self, pseudonym: str, text: str) -> str | None:
+    def close_reply(self, pseudonym: str, *, session: Session | None = None) -> None:
+        """The person's next text must not be relayed (it held danger words): close the window."""
+        with self._transaction(session) as session:
+            query = self._open_of(pseudonym).where(HandoverRow.reply_open_until.is_not(None))
+            for row in session.scalars(query):
+                row.reply_open_until = None
+
+    def has_open(self, pseudonym: str, *, session: Session | None = None) -> bool:
+        """True when the person has a request waiting or accepted."""
+        with self._transaction(session) as session:
+            return bool(session.scalar(select(exists(self._open_of(pseudonym).subquery().select()))))
+
+    def take_reply(self, pseudonym: str, text: str, *, session: Session | None = None) -> str | None:
         """Relay the person's text if they asked to answer; returns the reference, else None."""
-        now = _now()
-        with self._transaction() as session:
+        now = self._now()
+        with self._transaction(session) as session:
             row = self._relay_request_of(session, pseudonym)
             if row is None or row.reply_open_until is None or row.reply_open_until < now:
                 return None
@@ -218,7 +234,7 @@ class Handovers:
 
     def answer(self, reference: str, association_id: str, actor: str, accept: bool) -> str:
         """Accept or decline for the group's association: 'accepted', 'declined', 'late' or 'unknown'."""
-        now = _now()
+        now = self._now()
         with self._transaction() as session:
             row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
             if row is None:
@@ -240,7 +256,7 @@ class Handovers:
 
     def close(self, reference: str, association_id: str, actor: str) -> bool:
         """The association has followed up: the request closes and retention starts."""
-        now = _now()
+        now = self._now()
         with self._transaction() as session:
             row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
             if row is None or row.status != ACCEPTED or row.association_id != association_id:
@@ -274,7 +290,7 @@ class Handovers:
 
     def expire_unanswered(self, now: datetime | None = None) -> int:
         """Requests nobody answered in time go to the next association."""
-        now = now or _now()
+        now = now or self._now()
         with self._transaction() as session:
             query = select(HandoverRow).where(HandoverRow.status == WAITING, HandoverRow.answer_due_at < now)
             rows = session.scalars(query).all()
@@ -286,7 +302,7 @@ class Handovers:
 
     def apply_retention(self, now: datetime | None = None) -> int:
         """Erase the personal fields of requests closed longer than the retention period."""
-        now = now or _now()
+        now = now or self._now()
         cutoff = now - self.policy.retention
         query = select(HandoverRow).where(
             HandoverRow.closed_at.is_not(None),
@@ -302,12 +318,19 @@ class Handovers:
     # --- delivery ----------------------------------------------------------------------
 
     def due(self, now: datetime | None = None, limit: int = 50) -> list[OutboxItem]:
-        """Claim up to `limit` due messages for a lease, so that one sender handles each."""
-        now = now or _now()
+        """Claim up to `limit` due messages for a lease, so that one sender handles each.
+
+        Nothing goes to a person whose request is paused (after a quick exit), whatever its time.
+        """
+        now = now or self._now()
         query = (
             select(OutboxRow.id)
+            .join(HandoverRow, HandoverRow.id == OutboxRow.handover_id)
             .where(
-                OutboxRow.status == PENDING, OutboxRow.not_before.is_not(None), OutboxRow.not_before <= now
+                OutboxRow.status == PENDING,
+                OutboxRow.not_before.is_not(None),
+                OutboxRow.not_before <= now,
+                or_(OutboxRow.target == GROUP, HandoverRow.paused.is_(False)),
             )
             .order_by(OutboxRow.not_before, OutboxRow.id)
             .limit(limit)
@@ -315,12 +338,27 @@ class Handovers:
         with self._transaction() as session:
             ids = list(session.scalars(query))
             claimed = [i for i in ids if self._claim(session, i, now)]
-            return [self._item(session, session.get(OutboxRow, i)) for i in claimed]
+            items = [self._item(session, session.get(OutboxRow, i)) for i in claimed]
+            return [item for item in items if item is not None]
 
-    def mark_sent(self, item_id: int, chat_id: int | None = None, message_id: int | None = None) -> None:
+    def deliverable(self, item_id: int, *, session: Session | None = None) -> bool:
+        """Checked again just before sending to a person: still pending, and the request not paused."""
+        with self._transaction(session) as session:
+            row = session.get(OutboxRow, item_id)
+            handover = session.get(HandoverRow, row.handover_id) if row else None
+            return bool(row and handover and row.status == PENDING and not handover.paused)
+
+    def mark_sent(
+        self,
+        item_id: int,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        *,
+        session: Session | None = None,
+    ) -> None:
         """Delivered: forget the relayed words; a request now waits for an answer."""
-        now = _now()
-        with self._transaction() as session:
+        now = self._now()
+        with self._transaction(session) as session:
             row = session.get(OutboxRow, item_id)
             row.status, row.sent_at, row.body = SENT, now, None
             row.sent_chat_id, row.sent_message_id = chat_id, message_id
@@ -331,7 +369,7 @@ class Handovers:
 
     def mark_failed(self, item_id: int) -> bool:
         """Retry later with backoff; after too many tries give up (a request moves on). True if dropped."""
-        now = _now()
+        now = self._now()
         with self._transaction() as session:
             row = session.get(OutboxRow, item_id)
             if row.attempts < self.policy.max_attempts:
@@ -353,16 +391,20 @@ class Handovers:
     # --- internals ---------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with Session(self._engine, future=True, expire_on_commit=False) as session, session.begin():
+    def _transaction(self, session: Session | None = None) -> Iterator[Session]:
+        """The caller's session (its transaction), or a new one committed on success."""
+        if session is not None:
             yield session
+            return
+        with Session(self._engine, future=True, expire_on_commit=False) as own, own.begin():
+            yield own
 
     def _by_key(self, idempotency_key: str) -> HandoverRow | None:
         with self._transaction() as session:
             return session.scalar(select(HandoverRow).where(HandoverRow.idempotency_key == idempotency_key))
 
     def _new_row(self, pseudonym: str, draft: Draft, idempotency_key: str) -> HandoverRow:
-        now = _now()
+        now = self._now()
         personal = draft.personal()
         return HandoverRow(
             reference="".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6)),
@@ -419,8 +461,8 @@ class Handovers:
                 body=self._cipher.encrypt(json.dumps(body)) if body else None,
                 status=PENDING,
                 attempts=0,
-                not_before=None if held else (not_before or _now()),  # None: until the person writes
-                created_at=_now(),
+                not_before=None if held else (not_before or self._now()),  # None: until the person writes
+                created_at=self._now(),
             )
         )
 
@@ -431,7 +473,7 @@ class Handovers:
         self, session: Session, row: HandoverRow, kind: str, body: dict | None = None
     ) -> None:
         """A message to the person, held outside their safe times and while paused."""
-        when = None if row.paused else safe_times.next_allowed(row.safe_times, _now())
+        when = None if row.paused else safe_times.next_allowed(row.safe_times, self._now())
         self._queue(
             session,
             row,
@@ -448,9 +490,9 @@ class Handovers:
         """Give the request to the next association, or close it when nobody is left."""
         tried = set(filter(None, row.tried.split(",")))
         following = self._next(row, tried)
-        row.answer_due_at, row.updated_at = None, _now()
+        row.answer_due_at, row.updated_at = None, self._now()
         if following is None:
-            row.status, row.closed_at = UNMATCHED, _now()
+            row.status, row.closed_at = UNMATCHED, self._now()
             self._queue_to_person(session, row, "unmatched")
             return
         row.association_id, row.tried = following, ",".join([*sorted(tried), following])
@@ -504,8 +546,17 @@ class Handovers:
         )
         return claimed.rowcount == 1
 
-    def _item(self, session: Session, row: OutboxRow) -> OutboxItem:
+    def _item(self, session: Session, row: OutboxRow) -> OutboxItem | None:
+        """What to send; a row that cannot be decrypted is set aside (dead) instead of blocking the rest."""
         handover = session.get(HandoverRow, row.handover_id)
+        try:
+            return self._readable_item(row, handover)
+        except InvalidToken:
+            logger.error("an outbox row could not be decrypted (wrong or rotated DATA_KEY)")
+            row.status, row.body = DEAD, None
+            return None
+
+    def _readable_item(self, row: OutboxRow, handover: HandoverRow) -> OutboxItem:
         personal = json.loads(self._cipher.decrypt(handover.personal)) if handover.personal else {}
         return OutboxItem(
             id=row.id,
@@ -523,11 +574,14 @@ class Handovers:
             body=json.loads(self._cipher.decrypt(row.body)) if row.body else None,
         )
 
-    @staticmethod
-    def _audit(session: Session, action: str, row: HandoverRow, actor: str | None) -> None:
+    def _audit(self, session: Session, action: str, row: HandoverRow, actor: str | None) -> None:
         session.add(
             AuditRow(
-                at=_now(), action=action, association_id=row.association_id, handover_id=row.id, actor=actor
+                at=self._now(),
+                action=action,
+                association_id=row.association_id,
+                handover_id=row.id,
+                actor=actor,
             )
         )
 

@@ -58,26 +58,29 @@ class UtcDateTime(TypeDecorator):
 
 
 class LedgerRow(Base):
-    """One Telegram message exchanged with a person, kept so that it can be deleted later."""
+    """One message exchanged with a person, kept (by id, never by text) so that it can be deleted later."""
 
     __tablename__ = "message_ledger"
     __table_args__ = (UniqueConstraint("pseudonym", "message_id"),)
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     pseudonym = Column(String(64), nullable=False, index=True)
-    chat_ref = Column(Text, nullable=False)  # the Telegram chat id, encrypted
+    channel = Column(String(16), nullable=False, default="telegram", server_default="telegram")
+    chat_ref = Column(Text, nullable=False)  # the channel's chat id, encrypted
     message_id = Column(BigInteger, nullable=False)
     recorded_at = Column(UtcDateTime, nullable=False)
     delete_after = Column(UtcDateTime, nullable=True, index=True)
 
 
-class ExitWordRow(Base):
-    """A person's quick-exit code word, kept only as a keyed hash."""
+class PersonSettingsRow(Base):
+    """A person's discretion settings: the code word as a keyed hash, and the auto-erase delay."""
 
-    __tablename__ = "exit_words"
+    __tablename__ = "person_settings"
 
     pseudonym = Column(String(64), primary_key=True)
-    word_hash = Column(String(64), nullable=False)
+    code_word_hash = Column(String(64), nullable=True)
+    auto_erase_seconds = Column(Integer, nullable=True)
+    updated_at = Column(UtcDateTime, nullable=False)
 
 
 class AssociationRow(Base):

@@ -10,9 +10,10 @@ import pytest
 
 from app.config import Settings, load_settings
 from app.processes import EngineStack
+from app.runtime import BotRuntime
 from app.training import model_is_current
-from bot.app import build_service
-from bot.conversation import ConversationService, Person
+from bot.console import ConsoleChat
+from bot.turn.inputs import Person
 from core import payloads
 from core.screens import Screen
 
@@ -46,27 +47,44 @@ async def engine(settings: Settings) -> AsyncIterator[EngineStack]:
 
 
 @pytest.fixture(scope="session")
-def service(settings: Settings, engine: EngineStack) -> ConversationService:
-    """The conversation service wired to the running engine (no flood control)."""
-    return build_service(settings, with_flood_control=False)
+async def console(settings: Settings, engine: EngineStack) -> AsyncIterator[ConsoleChat]:
+    """The turn pipeline of a console runtime on the running engine (no flood control)."""
+    runtime = BotRuntime.build(settings, flood_control=False)
+    chat = ConsoleChat(runtime.pipeline)
+    runtime.attach(chat.channel)
+    runtime.start_background()
+    yield chat
+    await runtime.stop_background()
 
 
 class Chat:
-    """One person talking to the assistant through the shared conversation path."""
+    """One person talking to the assistant through the turn pipeline, on the console channel."""
 
-    def __init__(
-        self, service: ConversationService, client_language: str | None = None, safe: bool = False
-    ) -> None:
-        self.service = service
+    def __init__(self, console: ConsoleChat, client_language: str | None = None, safe: bool = False) -> None:
+        self.console = console
         self.person = Person("test", uuid.uuid4().hex, client_language)
         self.declare_safe = safe  # answer the safety question up front, as a returning person would
+        self.erased = 0
+
+    @property
+    def pseudonym(self) -> str:
+        """The person's pseudonym, as storage and the engine know them."""
+        return self.console.pipeline.pseudonym(self.person)
 
     async def say(self, text: str) -> list[Screen]:
-        """Send a text (or a button payload) and return the replies."""
+        """Send a text (or a payload typed as text) and return the replies."""
         if self.declare_safe:
             self.declare_safe = False
-            await self.service.handle_text(self.person, payloads.safety_answer("safe"))
-        return await self.service.handle_text(self.person, text)
+            await self.console.exchange(self.person, payloads.safety_answer("safe"), button=True)
+        screens, erased = await self.console.exchange(self.person, text)
+        self.erased += erased
+        return screens
+
+    async def press(self, payload: str) -> list[Screen]:
+        """Press a button carrying this payload."""
+        screens, erased = await self.console.exchange(self.person, payload, button=True)
+        self.erased += erased
+        return screens
 
     async def last(self, text: str) -> Screen:
         """The last reply to a message."""
@@ -76,6 +94,6 @@ class Chat:
 
 
 @pytest.fixture
-def chat(service: ConversationService):
+def chat(console: ConsoleChat):
     """A factory of fresh conversations."""
-    return lambda client_language=None, safe=False: Chat(service, client_language, safe)
+    return lambda client_language=None, safe=False: Chat(console, client_language, safe)

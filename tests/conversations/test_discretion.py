@@ -41,10 +41,11 @@ async def test_rights_details_are_protected_and_offer_the_quick_exit(chat):
 
 
 @pytest.mark.parametrize("text", ["/exit", payloads.ERASE, "efface tout"])
-async def test_every_way_out_asks_the_channel_to_erase(chat, text):
-    screen = await chat("fr").last(text)
-    assert Directive.ERASE in screen.directives
-    assert screen.text == tr("fr", "erase.done")
+async def test_every_way_out_erases_the_chat_and_shows_nothing(chat, text):
+    person = chat("fr")
+    shown = await person.say("bonjour")
+    assert await person.say(text) == [], "an exit adds nothing to the chat"
+    assert person.erased == len(shown), f"every screen shown is deleted: {person.erased} of {len(shown)}"
 
 
 async def test_the_safety_question_comes_once_before_details_and_then_continues(chat):

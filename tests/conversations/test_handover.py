@@ -57,7 +57,7 @@ async def test_from_free_text_to_a_stored_request(chat, stores, language):
     for shown in ("Sam", "+33 6 12 34 56 78", "blue bird", "13 Bouches-du-Rhône", *labels):
         assert shown in consent.text
     assert consent.protect
-    pseudonym = person.service.pseudonym(person.person)
+    pseudonym = person.pseudonym
     assert count_requests(stores, pseudonym) == 0, "nothing is stored before the person confirms"
     sent = await person.last(payload("handover_confirm"))
     assert Directive.HANDOVER_CHAT in sent.directives
@@ -122,7 +122,7 @@ async def test_cancel_sends_and_keeps_nothing(chat, stores):
     await person.say(REQUESTS["en"])
     cancelled = await person.last(payload("handover_cancel"))
     assert cancelled.text == tr("en", "handover.cancelled")
-    assert count_requests(stores, person.service.pseudonym(person.person)) == 0
+    assert count_requests(stores, person.pseudonym) == 0
     assert (await person.last(payload("handover_confirm"))).text == tr("en", "handover.nothing_to_send")
 
 
@@ -135,7 +135,7 @@ async def test_status_and_withdrawal(chat, stores):
     assert question.text == tr("en", "handover.withdraw.question")
     done = await person.last(payload("handover_withdraw_confirm"))
     assert done.text == tr("en", "handover.withdrawn")
-    (request,) = stores.handovers.requests_of(person.service.pseudonym(person.person))
+    (request,) = stores.handovers.requests_of(person.pseudonym)
     status = await person.last(payload("handover_status"))
     assert tr("en", "handover.status.withdrawn", reference=request.reference, name="CCEM") in status.text
 

@@ -1,4 +1,4 @@
-"""Run the real PTB application against the local Bot API stand-in."""
+"""Run the real PTB application, on a real runtime, against the local Bot API stand-in."""
 
 from __future__ import annotations
 
@@ -6,36 +6,36 @@ import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram.ext import Application
-
 from app.config import Settings
-from bot.conversation import ConversationService
-from bot.telegram_channel import build_application
-from storage.exit_words import ExitWords
-from storage.message_ledger import MessageLedger
-from storage.stores import Stores
+from app.runtime import BotRuntime
+from bot.telegram.application import build_application
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.ptb import polling
 
 
-@asynccontextmanager
-async def running_bot(
-    api: FakeBotAPI,
-    settings: Settings,
-    service: ConversationService,
-    ledger: MessageLedger | None = None,
-    exit_words: ExitWords | None = None,
-    handover: Stores | None = None,
-) -> AsyncIterator[Application]:
-    """Start polling the stand-in with the production application; stop cleanly afterwards."""
-    local = dataclasses.replace(
+def on_stand_in(api: FakeBotAPI, settings: Settings) -> Settings:
+    """The settings with Telegram pointed at the stand-in."""
+    return dataclasses.replace(
         settings,
         telegram_token=api.token,
         telegram_base_url=api.base_url,
         telegram_base_file_url=api.base_file_url,
     )
-    async with polling(build_application(local, service, ledger, exit_words, handover)) as application:
-        yield application
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotAPI, settings: Settings, flood_control: bool = True
+) -> AsyncIterator[BotRuntime]:
+    """Start polling the stand-in with the production application; stop cleanly afterwards."""
+    runtime = BotRuntime.build(on_stand_in(api, settings), flood_control=flood_control)
+    async with polling(build_application(runtime)):
+        yield runtime
+
+
+def telegram_pseudonym(runtime: BotRuntime, user_id: int) -> str:
+    """The pseudonym of a Telegram user, as the runtime computes it."""
+    return runtime.hasher.pseudonym("telegram", user_id)
 
 
 def button_payloads(params: dict) -> list[str]:

@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from app.logging_setup import configure_logging
-from bot.app import build_ledger, build_service
-from bot.conversation import Person
-from bot.erasure import Eraser
+from app.runtime import build_stores
+from bot.turn.channel import Deletion
+from bot.turn.erasure import Eraser
 from core import payloads
-from tests.e2e.telegram_harness import running_bot
+from tests.e2e.telegram_harness import running_bot, telegram_pseudonym
 from tests.e2e.test_no_contents_in_logs import Recorder
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -73,42 +73,35 @@ async def test_quick_exit_erases_every_message_and_leaves_nothing_anywhere(api_f
     configure_logging(logging.INFO)
     recorder = Recorder()
     logging.getLogger().addHandler(recorder)
-    service = build_service(local, with_flood_control=True)
     try:
-        async with api_factory() as api, running_bot(api, local, service, build_ledger(local)):
+        async with api_factory() as api, running_bot(api, local) as runtime:
             await converse(api, marker)
             api.mark()
             exit_id = api.send_text(USER, "/exit")
             await api.wait_for("deleteMessages")
+            pseudonym = telegram_pseudonym(runtime, USER)
+            await runtime.pipeline.idle(pseudonym)
             exchanged = api.issued_ids(USER)
             assert exit_id in exchanged
             assert exchanged <= deleted_ids(api), f"not deleted: {sorted(exchanged - deleted_ids(api))}"
             assert not api.calls_of("sendMessage", since_mark=True)  # nothing left behind by default
             assert api.remaining_ids(USER) == set()  # the chat is empty
-            pseudonym = service.pseudonym(service_person())
             events = await tracker_events(local, pseudonym)
     finally:
         logging.getLogger().removeHandler(recorder)
     assert marker not in str(events) and not [e for e in events if e.get("event") == "user"]
     raw = Path(local.database_url.removeprefix("sqlite:///")).read_bytes()
     assert marker.encode() not in raw and str(USER).encode() not in raw
-    assert not build_ledger(local).messages_of(pseudonym)
+    assert not build_stores(local).ledger.messages_of(pseudonym)
     logs = "\n".join(recorder.lines) + "".join(
         p.read_text(errors="replace") for p in local.log_dir.glob("*.log")
     )
     assert marker not in logs
 
 
-def service_person():
-    return Person("telegram", str(USER), "fr")
-
-
 async def test_quick_exit_works_with_the_engine_down_and_can_leave_one_line(api_factory, local):
     stopped = dataclasses.replace(local, rasa_port=1, quick_exit_line="👍")
-    async with (
-        api_factory() as api,
-        running_bot(api, stopped, build_service(stopped, True), build_ledger(stopped)),
-    ):
+    async with api_factory() as api, running_bot(api, stopped):
         api.mark()
         api.send_text(USER, "bonjour")
         await api.wait_for("sendMessage")
@@ -120,9 +113,8 @@ async def test_quick_exit_works_with_the_engine_down_and_can_leave_one_line(api_
 
 
 async def test_auto_erase_deletes_when_due_even_after_a_restart(api_factory, local, engine):
-    service = build_service(local, with_flood_control=True)
     async with api_factory() as api:
-        async with running_bot(api, local, service, build_ledger(local)):
+        async with running_bot(api, local):
             api.mark()
             api.send_text(USER + 1, "/auto_erase")
             prompt = (await api.wait_for("sendMessage"))[0].params
@@ -131,10 +123,10 @@ async def test_auto_erase_deletes_when_due_even_after_a_restart(api_factory, loc
             api.press_button(USER + 1, payloads.set_auto_erase(300))
             await api.wait_for("sendMessage")
         # The bot has stopped: a new process with a new ledger on the same database.
-        eraser = Eraser(build_ledger(local), lambda chat, ids: api_delete(api, chat, ids))
-        assert await eraser.sweep() == 0  # nothing is due yet
+        ledger = build_stores(local).ledger
+        assert await Eraser(ledger, {"telegram": RecordingChannel()}).sweep() == 0  # nothing is due yet
         later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=6)
-        swept = await eraser.sweep(later)
+        swept = await Eraser(ledger, {"telegram": RecordingChannel()}, clock=lambda: later).sweep()
     assert swept == len(api.issued_ids(USER + 1))
     assert api.issued_ids(USER + 1) <= set(DELETED)
 
@@ -142,17 +134,21 @@ async def test_auto_erase_deletes_when_due_even_after_a_restart(api_factory, loc
 DELETED: list[int] = []
 
 
-async def api_delete(api: FakeBotAPI, chat_id: int, ids: list[int]) -> None:
-    """Stand-in for the Telegram delete call of the restarted process."""
-    DELETED.extend(ids)
+class RecordingChannel:
+    """Stand-in for the Telegram channel of the restarted process: records what it deletes."""
+
+    name = "telegram"
+
+    async def delete(self, chat, message_ids):
+        DELETED.extend(message_ids)
+        return Deletion(done=frozenset(message_ids))
 
 
 async def test_tried_as_a_new_user_watched_phone_screening_then_quick_exit(api_factory, local, engine):
     from actions.screening import payload
 
-    service = build_service(local, with_flood_control=True)
     user = USER + 2
-    async with api_factory() as api, running_bot(api, local, service, build_ledger(local)):
+    async with api_factory() as api, running_bot(api, local) as runtime:
 
         async def tap(data: str) -> dict:
             api.mark()
@@ -175,23 +171,18 @@ async def test_tried_as_a_new_user_watched_phone_screening_then_quick_exit(api_f
         api.mark()
         api.press_button(user, payloads.ERASE)
         await api.wait_for("deleteMessages")
-        pseudonym = service.pseudonym(Person("telegram", str(user), "fr"))
+        pseudonym = telegram_pseudonym(runtime, user)
+        await runtime.pipeline.idle(pseudonym)
         assert api.remaining_ids(user) == set()  # the chat is empty
         assert api.issued_ids(user) <= deleted_ids(api)
         events = await tracker_events(local, pseudonym)
     assert not [event for event in events if event.get("event") in {"user", "bot", "slot"}]
-    assert not build_ledger(local).messages_of(pseudonym)
+    assert not build_stores(local).ledger.messages_of(pseudonym)
 
 
 async def test_a_chosen_code_word_erases_the_chat_and_is_never_kept_in_clear(api_factory, local, engine):
-    from bot.app import build_exit_words
-
-    service = build_service(local, with_flood_control=True)
     user = USER + 3
-    async with (
-        api_factory() as api,
-        running_bot(api, local, service, build_ledger(local), build_exit_words(local)),
-    ):
+    async with api_factory() as api, running_bot(api, local):
         api.mark()
         api.send_text(user, "bonjour")
         await api.wait_for("sendMessage")
@@ -210,7 +201,7 @@ async def test_a_chosen_code_word_erases_the_chat_and_is_never_kept_in_clear(api
 
 async def test_the_bot_presents_itself_neutrally(api_factory, local):
     unsafe = ["trafic", "traite", "victim", "exploit", "police", "plainte", "prostitu"]
-    async with api_factory() as api, running_bot(api, local, build_service(local, True)):
+    async with api_factory() as api, running_bot(api, local):
         name = (await api.wait_for("setMyName"))[0].params["name"]
         commands = await api.wait_for("setMyCommands", count=2)
     assert name == "Infos pratiques"

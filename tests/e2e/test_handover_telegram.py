@@ -9,8 +9,6 @@ import dataclasses
 
 import pytest
 
-from app.runtime import build_stores
-from bot.app import build_ledger, build_service
 from core import payloads
 from core.handover_messages import REPLY_PAYLOAD, group_button
 from core.i18n import tr
@@ -84,10 +82,8 @@ async def consent_in_chat(api: FakeBotAPI) -> dict:
 
 
 async def test_from_the_chat_to_the_group_and_back(api, handover_settings, engine):
-    stores = build_stores(handover_settings)
-    service = build_service(handover_settings, with_flood_control=True)
-    ledger = build_ledger(handover_settings)
-    async with running_bot(api, handover_settings, service, ledger, handover=stores):
+    async with running_bot(api, handover_settings) as runtime:
+        stores = runtime.stores
         await enroll(api, stores, PARTNER)
         consent = await consent_in_chat(api)
         assert "Sam" in consent["text"] and "+33 6 12 34 56 78" in consent["text"]
@@ -137,9 +133,7 @@ async def test_from_the_chat_to_the_group_and_back(api, handover_settings, engin
 
 
 async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings, engine):
-    stores = build_stores(handover_settings)
-    service = build_service(handover_settings, with_flood_control=True)
-    async with running_bot(api, handover_settings, service, handover=stores):
+    async with running_bot(api, handover_settings):
         (reply,) = await step(
             api, lambda: api.send_group_text(-100999, MEMBER, "/enroll WRONGCODE"), chat=-100999
         )
@@ -152,10 +146,9 @@ async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings
 
 
 async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, handover_settings, engine):
-    stores = build_stores(handover_settings)
-    service = build_service(handover_settings, with_flood_control=True)
     worker, newcomer = PERSON + 1, PERSON + 2
-    async with running_bot(api, handover_settings, service, handover=stores):
+    async with running_bot(api, handover_settings) as runtime:
+        stores = runtime.stores
         await enroll(api, stores, PARTNER)
         api.mark()
         api.send_text(worker, "/menu_professional")

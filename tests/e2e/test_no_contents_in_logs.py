@@ -6,7 +6,8 @@ import logging
 import uuid
 
 from app.logging_setup import configure_logging
-from bot.app import build_service
+from bot.console import ConsoleChat
+from bot.turn.inputs import Person
 from core import payloads
 from tests.e2e.telegram_harness import running_bot
 from tests.support.fake_bot_api import FakeBotAPI
@@ -31,8 +32,7 @@ async def test_marker_and_raw_id_are_absent_from_all_logs(settings, engine):
     recorder = Recorder()
     logging.getLogger().addHandler(recorder)
     try:
-        service = build_service(settings, with_flood_control=True)
-        async with FakeBotAPI() as api, running_bot(api, settings, service):
+        async with FakeBotAPI() as api, running_bot(api, settings) as runtime:
             for text in (
                 f"bonjour {marker}",
                 f"je dors dehors {marker}",
@@ -45,7 +45,7 @@ async def test_marker_and_raw_id_are_absent_from_all_logs(settings, engine):
             api.mark()
             api.press_button(RAW_USER_ID, payloads.RIGHTS)
             await api.wait_for("sendMessage")
-        await service.handle_text(service_person(), f"console {marker}")
+        await ConsoleChat(runtime.pipeline).exchange(Person("console", "someone"), f"console {marker}")
     finally:
         logging.getLogger().removeHandler(recorder)
 
@@ -55,9 +55,3 @@ async def test_marker_and_raw_id_are_absent_from_all_logs(settings, engine):
     for source, content in (("bot", "\n".join(recorder.lines)), ("engine/actions", engine_logs)):
         assert marker not in content, f"message text found in {source} logs"
         assert str(RAW_USER_ID) not in content, f"raw Telegram id found in {source} logs"
-
-
-def service_person():
-    from bot.conversation import Person
-
-    return Person("console", "someone")

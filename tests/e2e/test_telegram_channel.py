@@ -7,7 +7,6 @@ import socket
 
 import pytest
 
-from bot.app import build_service
 from core import payloads
 from core.common_screens import menu_buttons
 from core.i18n import tr
@@ -27,13 +26,13 @@ async def api():
 
 
 @pytest.fixture
-def telegram_service(settings, engine):
-    """The production service, with the flood control Telegram uses."""
-    return build_service(settings, with_flood_control=True)
+def telegram_settings(settings, engine):
+    """The session's settings, once the real engine runs."""
+    return settings
 
 
-async def test_start_language_menu_and_a_button_answer(api, settings, telegram_service):
-    async with running_bot(api, settings, telegram_service):
+async def test_start_language_menu_and_a_button_answer(api, settings, telegram_settings):
+    async with running_bot(api, telegram_settings):
         api.mark()
         api.send_text(USER, "/start", language_code="en")
         greeting = (await api.wait_for("sendMessage"))[0].params
@@ -61,8 +60,8 @@ async def test_start_language_menu_and_a_button_answer(api, settings, telegram_s
 
 
 @pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "location", "document"])
-async def test_media_gets_a_clear_reply_and_is_never_fetched(api, settings, telegram_service, kind):
-    async with running_bot(api, settings, telegram_service):
+async def test_media_gets_a_clear_reply_and_is_never_fetched(api, settings, telegram_settings, kind):
+    async with running_bot(api, telegram_settings):
         api.mark()
         getattr(api, f"send_{kind}")(USER, language_code="en")
         reply = (await api.wait_for("sendMessage"))[0].params
@@ -72,12 +71,12 @@ async def test_media_gets_a_clear_reply_and_is_never_fetched(api, settings, tele
     assert not [call for call in api.calls if call.method in {"getFile", "forwardMessage", "copyMessage"}]
 
 
-async def test_engine_stopped_still_answers_with_the_static_fallback(api, settings, telegram_service):
+async def test_engine_stopped_still_answers_with_the_static_fallback(api, settings, telegram_settings):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead_port = sock.getsockname()[1]
     stopped = dataclasses.replace(settings, rasa_port=dead_port)
-    async with running_bot(api, stopped, build_service(stopped, with_flood_control=True)):
+    async with running_bot(api, stopped):
         api.mark()
         api.send_text(USER, "je dors dehors ce soir")
         reply = (await api.wait_for("sendMessage"))[0].params
@@ -92,7 +91,7 @@ async def test_long_screens_are_split_with_buttons_on_the_last_part(api, setting
     screen = Screen(long_text, "fr", menu_buttons("fr"))
     async with FakeEngine(replies=[{"custom": screen.to_payload()}]) as fake:
         local = dataclasses.replace(settings, rasa_port=int(fake.url.rsplit(":", 1)[1]))
-        async with running_bot(api, local, build_service(local, with_flood_control=True)):
+        async with running_bot(api, local):
             api.mark()
             api.send_text(USER, "bonjour")
             parts = [call.params for call in await api.wait_for("sendMessage", count=2)]
@@ -101,10 +100,9 @@ async def test_long_screens_are_split_with_buttons_on_the_last_part(api, setting
     assert button_payloads(parts[-1]) == [b.payload for b in menu_buttons("fr")]
 
 
-async def test_a_flood_is_slowed_down_with_a_reply(api, settings, telegram_service):
+async def test_a_flood_is_slowed_down_with_a_reply(api, settings, telegram_settings):
     flood_settings = dataclasses.replace(settings, flood_max_messages=3)
-    service = build_service(flood_settings, with_flood_control=True)
-    async with running_bot(api, flood_settings, service):
+    async with running_bot(api, flood_settings):
         api.mark()
         for index in range(6):
             api.send_text(USER + 1, f"bonjour {index}")
@@ -114,13 +112,13 @@ async def test_a_flood_is_slowed_down_with_a_reply(api, settings, telegram_servi
 
 
 async def test_a_labour_inspector_ticks_four_items_in_place_and_gets_next_steps(
-    api, settings, telegram_service
+    api, settings, telegram_settings
 ):
     from actions.worker import payload
     from core.worker import load
 
     inspector = USER + 7
-    async with running_bot(api, settings, telegram_service):
+    async with running_bot(api, telegram_settings):
         api.mark()
         api.send_text(inspector, "/menu_professional", language_code="en")
         await api.wait_for("sendMessage")
@@ -146,10 +144,10 @@ async def test_a_labour_inspector_ticks_four_items_in_place_and_gets_next_steps(
     assert "17" in summary[1]
 
 
-async def test_arabic_replies_are_laid_out_right_to_left(api, settings, telegram_service):
+async def test_arabic_replies_are_laid_out_right_to_left(api, settings, telegram_settings):
     from core.bidi import LRI, PDI, RLM, strip_marks
 
-    async with running_bot(api, settings, telegram_service):
+    async with running_bot(api, telegram_settings):
         api.mark()
         api.send_text(USER + 11, "ما عنديش فين ننعس الليلة", language_code="ar")
         reply = (await api.wait_for("sendMessage"))[0].params

@@ -7,8 +7,8 @@ import socket
 
 import httpx
 
-from bot.app import build_service
-from bot.telegram_channel import build_application, webhook_options
+from app.runtime import BotRuntime
+from bot.telegram.application import build_application, webhook_options
 from core.i18n import tr
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -45,7 +45,7 @@ async def test_webhook_registers_and_rejects_updates_without_the_secret(settings
             webhook_port=port,
             webhook_secret=SECRET,
         )
-        application = build_application(local, build_service(local, with_flood_control=True))
+        application = build_application(BotRuntime.build(local))
         await application.initialize()
         await application.start()
         await application.updater.start_webhook(**webhook_options(local))

@@ -58,10 +58,12 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
     engine = database.engine()
     try:
         inspector = inspect(engine)
-        tables = {"message_ledger", "exit_words", "associations", "handovers", "outbox", "audit_log"}
+        tables = {"message_ledger", "person_settings", "associations", "handovers", "outbox", "audit_log"}
         assert tables | {"alembic_version", "enrollment_codes"} <= set(inspector.get_table_names())
         columns = {column["name"]: column for column in inspector.get_columns("message_ledger")}
-        assert set(columns) == {"id", "pseudonym", "chat_ref", "message_id", "recorded_at", "delete_after"}
+        assert set(columns) == {
+            "id", "pseudonym", "channel", "chat_ref", "message_id", "recorded_at", "delete_after"
+        }  # fmt: skip
         assert [name for name, column in columns.items() if column["nullable"]] == ["delete_after"]
         indexes = {index["name"]: index["column_names"] for index in inspector.get_indexes("message_ledger")}
         assert indexes["ix_message_ledger_pseudonym"] == ["pseudonym"]
@@ -69,11 +71,12 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
         handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}
-        assert not {"message_ledger", "exit_words", *handover_tables} & set(inspect(engine).get_table_names())
+        remaining = set(inspect(engine).get_table_names())
+        assert not {"message_ledger", "person_settings", *handover_tables} & remaining
     finally:
         engine.dispose()
 
@@ -95,3 +98,22 @@ def test_migrate_leaves_logging_alone(database):
     assert root.handlers == handlers
     assert root.level == level
     assert not ours.disabled
+
+
+def test_code_words_move_to_person_settings_and_back(database):
+    config = alembic_config(database.url, database.connect_args)
+    command.upgrade(config, "0003")
+    engine = database.engine()
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO exit_words (pseudonym, word_hash) VALUES ('p1', 'h1')"))
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            row = connection.execute(text("SELECT code_word_hash, auto_erase_seconds FROM person_settings"))
+            assert row.one() == ("h1", None)
+        command.downgrade(config, "0003")
+        with engine.connect() as connection:
+            restored = connection.execute(text("SELECT pseudonym, word_hash FROM exit_words")).one()
+            assert restored == ("p1", "h1")
+    finally:
+        engine.dispose()

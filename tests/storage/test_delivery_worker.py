@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.handover_delivery import DeliveryWorker
+from bot.handover.delivery import DeliveryWorker
 from core.directory import load_seed
 from core.handover import Draft
 from core.handover_routing import next_association_for
 from core.keyed_hash import KeyedHasher
 from core.screens import Screen
 from storage.directory import Directory
-from storage.handovers import Handovers, Policy
+from storage.handovers import Handovers, OutboxItem, Policy
 
 GROUP = -100424242
 
 
-class FlakyTelegram:
-    """Refuses the first `failures` sends, then records them."""
+class Clock:
+    """A clock the test moves forward."""
 
-    def __init__(self, failures: int) -> None:
+    def __init__(self) -> None:
+        self.now = datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FlakyTelegram:
+    """Refuses the first `failures` sends, then records them (groups and people alike)."""
+
+    def __init__(self, handovers: Handovers, failures: int) -> None:
+        self.handovers = handovers
         self.failures = failures
         self.sent: list[tuple[int, Screen]] = []
 
@@ -32,36 +44,50 @@ class FlakyTelegram:
         self.sent.append((chat_id, screen))
         return len(self.sent)
 
+    async def deliver(self, item: OutboxItem, screen: Screen) -> bool:
+        await self.send(item.chat_id or 0, screen)
+        self.handovers.mark_sent(item.id)
+        return True
+
+    def worker(self, directory: Directory, clock: Clock) -> DeliveryWorker:
+        wake = asyncio.Event()
+        return DeliveryWorker(self.handovers, directory, self.send, self.deliver, "fr", wake, clock)
+
 
 @pytest.fixture
-def stores(db_engine, cipher):
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def stores(db_engine, cipher, clock):
     directory = Directory(db_engine, KeyedHasher("worker-test-key-0123456789"))
     directory.import_seed(load_seed())
     directory.enroll(directory.new_enrollment_code("ruelle"), GROUP, "member")
     policy = Policy(max_attempts=5, lease=timedelta(seconds=0))
-    return directory, Handovers(db_engine, cipher, next_association_for(directory), policy)
+    return directory, Handovers(db_engine, cipher, next_association_for(directory), policy, clock)
 
 
-async def test_an_unreachable_group_is_retried_with_backoff_not_lost(stores, person, monkeypatch):
+async def test_an_unreachable_group_is_retried_with_backoff_not_lost(stores, person, clock):
     directory, handovers = stores
     handovers.create(person, Draft("ruelle", "anonymous", "fr", "33"), "flaky")
-    telegram = FlakyTelegram(failures=2)
-    worker = DeliveryWorker(handovers, directory, telegram.send, "fr")
+    telegram = FlakyTelegram(handovers, failures=2)
+    worker = telegram.worker(directory, clock)
     assert await worker.run_once() == 0
     assert await worker.run_once() == 0, "the retry waits for its backoff"
-    monkeypatch.setattr("storage.handovers._now", lambda: _later(minutes=5))
+    clock.now += timedelta(minutes=5)
     assert await worker.run_once() == 0  # second failure
-    monkeypatch.setattr("storage.handovers._now", lambda: _later(minutes=10))
+    clock.now += timedelta(minutes=5)
     assert await worker.run_once() == 1
     ((chat, screen),) = telegram.sent
     assert chat == GROUP and "33" in screen.text
 
 
-async def test_a_notice_waits_for_the_persons_safe_times(stores, person):
+async def test_a_notice_waits_for_the_persons_safe_times(stores, person, clock):
     directory, handovers = stores
     reference = handovers.create(person, Draft("ruelle", "contact", "fr", "33", times="first"), "k").reference
-    telegram = FlakyTelegram(failures=0)
-    worker = DeliveryWorker(handovers, directory, telegram.send, "fr")
+    telegram = FlakyTelegram(handovers, failures=0)
+    worker = telegram.worker(directory, clock)
     await worker.run_once()
     handovers.attach_chat(person, 777)
     assert handovers.answer(reference, "ruelle", "member", accept=True) == "accepted"
@@ -72,7 +98,19 @@ async def test_a_notice_waits_for_the_persons_safe_times(stores, person):
     assert [chat for chat, _ in telegram.sent] == [GROUP, 777]
 
 
-def _later(minutes: int):
-    from datetime import datetime, timezone
 
-    return datetime.now(timezone.utc) + timedelta(minutes=minutes)
+async def test_nothing_reaches_a_person_whose_request_is_paused(stores, person, clock):
+    """A quick exit pauses the request: due notices stay in the outbox, whatever their time."""
+    directory, handovers = stores
+    reference = handovers.create(person, Draft("ruelle", "contact", "fr", "33"), "paused").reference
+    telegram = FlakyTelegram(handovers, failures=0)
+    worker = telegram.worker(directory, clock)
+    await worker.run_once()
+    handovers.attach_chat(person, 777)
+    handovers.answer(reference, "ruelle", "member", accept=True)
+    handovers.pause(person)
+    await worker.run_once()
+    assert [chat for chat, _ in telegram.sent] == [GROUP, GROUP], "the request, then 'do not contact'"
+    handovers.pause(person)  # a second exit tells the group nothing more
+    await worker.run_once()
+    assert len(telegram.sent) == 2

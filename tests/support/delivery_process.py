@@ -14,8 +14,8 @@ from telegram import Bot
 
 from app.config import load_settings
 from app.runtime import build_stores
-from bot.handover_delivery import DeliveryWorker
-from bot.telegram_channel import send_screen
+from bot.handover.delivery import DeliveryWorker
+from bot.telegram.channel import TelegramChannel
 
 
 async def main(mode: str) -> None:
@@ -30,11 +30,14 @@ async def main(mode: str) -> None:
 
         stores.handovers.due = claim_then_die  # type: ignore[method-assign]
     async with Bot(settings.telegram_token, base_url=settings.telegram_base_url) as bot:
+        channel = TelegramChannel(bot)
 
-        async def send(chat_id: int, screen: object) -> int:
-            return (await send_screen(bot, chat_id, screen))[-1]
+        async def nobody(item: object, screen: object) -> bool:
+            return False  # this test delivers to the group only
 
-        worker = DeliveryWorker(stores.handovers, stores.directory, send, settings.association_language)
+        worker = DeliveryWorker(
+            stores.handovers, stores.directory, channel.send_group, nobody, "fr", asyncio.Event()
+        )
         await worker.run_once()
 
 

@@ -1,7 +1,7 @@
 import io
 import json
 
-from bot.console import parse_line, render_for_terminal, reply_record
+from bot.console import Line, parse_line, render_for_terminal, reply_record
 from core import payloads
 from core.screens import Button, Directive, Screen
 
@@ -20,11 +20,18 @@ def test_screen_survives_the_trip_through_rasa_custom_json():
 
 
 def test_console_lines_text_payload_and_sender():
-    assert parse_line("bonjour\n") == ("console-user", "bonjour")
-    assert parse_line('{"payload": "/menu"}') == ("console-user", "/menu")
-    assert parse_line('{"text": "hi", "sender": "b"}') == ("b", "hi")
-    assert parse_line("{not json") == ("console-user", "{not json")
-    assert parse_line('{"other": 1}') == ("console-user", "")
+    assert parse_line("bonjour\n") == Line("console-user", "bonjour")
+    assert parse_line('{"payload": "/menu"}') == Line("console-user", "/menu", button=True)
+    assert parse_line('{"text": "hi", "sender": "b"}') == Line("b", "hi")
+    assert parse_line("{not json") == Line("console-user", "{not json")
+    assert parse_line('{"other": 1}') == Line("console-user", "")
+
+
+def test_hostile_console_lines_are_read_never_raised():
+    assert parse_line('{"text": "a\\ud800b", "sender": "\\udc00"}') == Line("console-user", "ab")
+    deep = "[" * 5000 + "]" * 5000
+    assert parse_line('{"payload": "/menu' + deep + '"}').button
+    assert parse_line('{"text": ' + deep + "}").text.startswith("{")
 
 
 def test_reply_record_has_the_documented_fields():
@@ -53,11 +60,11 @@ def test_json_console_answers_each_line(monkeypatch):
 
     from bot import console
 
-    class Service:
-        async def handle_text(self, person, text):
-            return [Screen(f"echo {len(text)}", "fr")]
+    class Chat:
+        async def exchange(self, person, text, button=False):
+            return [Screen(f"echo {len(text)}", "fr")], 0
 
     out = io.StringIO()
-    asyncio.run(console.run_json(Service(), io.StringIO('a\n{"payload": "/menu"}\n\n'), out))
+    asyncio.run(console.run_json(Chat(), io.StringIO('a\n{"payload": "/menu"}\n\n'), out))
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line["text"] for line in lines] == ["echo 1", "echo 5", "echo 0"]

@@ -1,4 +1,4 @@
-from bot.telegram_render import keyboard, split_text
+from bot.telegram.render import keyboard, split_text
 from core.screens import Button, Screen
 
 
@@ -25,15 +25,6 @@ def test_buttons_become_one_per_row_and_oversized_payloads_are_dropped():
     markup = keyboard(screen)
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["/a"]]
     assert keyboard(Screen("t", "fr")) is None
-
-
-def test_commands_lose_the_bot_name_and_arguments():
-    from bot.telegram_render import command_text
-
-    assert command_text("/start@discreet_bot") == "/start"
-    assert command_text("/start abc123") == "/start"
-    assert command_text('/choose_language{"lang_code":"en"}') == '/choose_language{"lang_code":"en"}'
-    assert command_text("je dors dehors / ce soir") == "je dors dehors / ce soir"
 
 
 def test_compact_buttons_share_rows_of_three_and_others_keep_their_own():

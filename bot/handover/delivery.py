@@ -1,10 +1,11 @@
-"""Delivers the handover outbox: requests to association groups, notices to people.
+"""Delivers the handover outbox: requests to association groups, notices and words to people.
 
-Each due row is claimed for a lease before sending, so a crash before `mark_sent` means the row
-is sent again after the lease: at least once, and exactly once unless the process dies between
-Telegram's answer and the commit that follows it. Failures retry with backoff; a group that
-stays unreachable passes the request to the next association. Notices to a person wait for
-their safe times and are recorded in the message ledger so that a quick exit erases them too.
+Each due row is claimed for a lease before sending, so a crash before it is marked sent means
+the row is sent again after the lease: at least once, and exactly once unless the process dies
+between Telegram's answer and the commit that follows it. Failures retry with backoff; a group
+that stays unreachable passes the request to the next association. What goes to a person goes
+through the turn pipeline (`DeliverToPerson`): in order with their turns, never during or after
+a quick exit, recorded for erasure in the same transaction that marks it sent.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import timedelta
 
 from core import safe_times
+from core.clock import Clock, utc_now
 from core.handover_messages import group_screen, person_screen
 from core.places import departement_name
 from core.screens import Screen
@@ -24,10 +26,11 @@ from storage.handovers import GROUP, Handovers, OutboxItem
 
 logger = logging.getLogger(__name__)
 
-# Sends a screen to a chat and returns the id of the message holding its buttons.
-Send = Callable[[int, Screen], Awaitable[int]]
-# Records a message sent to a person (pseudonym, chat id, message id) for erasure.
-Record = Callable[[str, int, int], Awaitable[None]]
+# Posts a screen in a group and returns the id of the message holding its buttons.
+SendToGroup = Callable[[int, Screen], Awaitable[int]]
+# Shows a screen to the person of an outbox item; False when it must wait (a quick exit).
+DeliverToPerson = Callable[[OutboxItem, Screen], Awaitable[bool]]
+HELD_RETRY = timedelta(seconds=30)
 
 
 class DeliveryWorker:
@@ -37,16 +40,19 @@ class DeliveryWorker:
         self,
         handovers: Handovers,
         directory: Directory,
-        send: Send,
+        send_to_group: SendToGroup,
+        deliver_to_person: DeliverToPerson,
         association_language: str,
-        record: Record | None = None,
+        wake: asyncio.Event,
+        clock: Clock = utc_now,
     ) -> None:
         self._handovers = handovers
         self._directory = directory
-        self._send = send
+        self._send_to_group = send_to_group
+        self._deliver_to_person = deliver_to_person
         self._language = association_language
-        self._record = record
-        self.wake = asyncio.Event()
+        self.wake = wake
+        self._now = clock
 
     async def run_once(self) -> int:
         """Expire, apply retention, then deliver every due message; returns the count sent."""
@@ -74,19 +80,19 @@ class DeliveryWorker:
             return 0
         chat_id, screen = target
         try:
-            message_id = await self._send(chat_id, screen)
+            if item.target == GROUP:
+                message_id = await self._send_to_group(chat_id, screen)
+                await asyncio.to_thread(self._handovers.mark_sent, item.id, chat_id, message_id)
+                return 1
+            if not await self._deliver_to_person(item, screen):
+                await asyncio.to_thread(self._handovers.mark_not_now, item.id, self._now() + HELD_RETRY)
+                return 0
         except Exception as error:  # noqa: BLE001 - any failure is retried later, never lost
             dropped = await asyncio.to_thread(self._handovers.mark_failed, item.id)
             logger.warning(
                 "delivery failed (%s), %s", type(error).__name__, "dropped" if dropped else "will retry"
             )
             return 0
-        group_chat = chat_id if item.target == GROUP else None
-        await asyncio.to_thread(
-            self._handovers.mark_sent, item.id, group_chat, message_id if group_chat else None
-        )
-        if item.target != GROUP and self._record is not None:
-            await self._record(item.pseudonym, chat_id, message_id)
         return 1
 
     def _target(self, item: OutboxItem) -> tuple[int, Screen] | None:
@@ -98,7 +104,7 @@ class DeliveryWorker:
                 return None
             name = departement_name(item.draft.departement) if item.draft and item.draft.departement else None
             return group, group_screen(item, self._language, name)
-        now = datetime.now(timezone.utc)
+        now = self._now()
         # "When I write" messages only become due once the person has written.
         allowed = item.safe_times == safe_times.WHEN_I_WRITE or safe_times.is_allowed(item.safe_times, now)
         if item.chat_id is None or not allowed:

@@ -8,52 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handover_delivery import DeliveryWorker
-from bot.telegram_render import keyboard
+from bot.telegram.context import ChannelContext, GroupContext
+from bot.telegram.render import keyboard
 from core.handover_messages import ACCEPT, CLOSE, GROUP_PREFIX, accepted_markup_screen, parse_group_button
 from core.i18n import tr
-from core.keyed_hash import KeyedHasher
-from storage.directory import Directory, DirectoryError
-from storage.handovers import Handovers
+from storage.directory import DirectoryError
 
 logger = logging.getLogger(__name__)
-GROUPS_KEY = "association_groups"
 
 
-@dataclass(frozen=True)
-class GroupContext:
-    """What the group handlers need."""
-
-    directory: Directory
-    handovers: Handovers
-    worker: DeliveryWorker
-    hasher: KeyedHasher
-    language: str
-
-    def actor(self, update: Update) -> str:
-        """The member who acted, as a pseudonym."""
-        user = update.effective_user
-        return self.hasher.pseudonym("telegram-member", user.id if user else "unknown")
+def groups_of(context: ChannelContext) -> GroupContext:
+    """The group side of the Telegram runtime."""
+    return context.telegram.groups
 
 
-def groups_of(context: ContextTypes.DEFAULT_TYPE) -> GroupContext:
-    return context.application.bot_data[GROUPS_KEY]
-
-
-async def on_enroll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_enroll(update: Update, context: ChannelContext) -> None:
     """`/enroll CODE` in a group binds it to the code's association."""
     message, groups = update.effective_message, groups_of(context)
     if message is None or update.effective_chat is None:
@@ -74,7 +48,7 @@ async def on_enroll(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_button(update: Update, context: ChannelContext) -> None:
     """Accept, Decline or Close, only from the group of the request's association."""
     query, groups = update.callback_query, groups_of(context)
     parsed = parse_group_button(query.data or "") if query else None
@@ -88,7 +62,7 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     outcome = await _apply(groups, verb, reference, association_id, groups.actor(update))
     await query.answer(tr(groups.language, f"handover.group.answer.{outcome}"))
     await _show_outcome(query.message, groups, verb, reference, outcome)
-    groups.worker.wake.set()
+    groups.wake_delivery()
 
 
 async def _apply(groups: GroupContext, verb: str, reference: str, association_id: str, actor: str) -> str:
@@ -115,7 +89,7 @@ async def _show_outcome(
         logger.info("group message not edited: %s", type(error).__name__)
 
 
-async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_reply(update: Update, context: ChannelContext) -> None:
     """A member replied to a request message: relay the words to the person, within their safe times."""
     message, groups = update.effective_message, groups_of(context)
     replied = message.reply_to_message if message else None
@@ -131,7 +105,7 @@ async def on_group_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         groups.actor(update),
     )
     await message.reply_text(tr(groups.language, f"handover.group.relay_{outcome}"))
-    groups.worker.wake.set()
+    groups.wake_delivery()
 
 
 async def _delete_quietly(message: Message) -> None:
@@ -141,12 +115,11 @@ async def _delete_quietly(message: Message) -> None:
         logger.info("enrol message not deleted: %s", type(error).__name__)
 
 
-def add_group_handlers(application: Application, groups: GroupContext) -> None:
-    """Wire the association group handlers; private chats are not concerned."""
-    application.bot_data[GROUPS_KEY] = groups
+def group_handlers() -> list[BaseHandler]:
+    """The association group handlers; private chats are not concerned."""
     in_groups = filters.ChatType.GROUPS
-    application.add_handler(CommandHandler("enroll", on_enroll, filters=in_groups))
-    application.add_handler(CallbackQueryHandler(on_group_button, pattern=f"^{GROUP_PREFIX}"))
-    application.add_handler(
-        MessageHandler(in_groups & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_group_reply)
-    )
+    return [
+        CommandHandler("enroll", on_enroll, filters=in_groups),
+        CallbackQueryHandler(on_group_button, pattern=f"^{GROUP_PREFIX}"),
+        MessageHandler(in_groups & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_group_reply),
+    ]

@@ -1,7 +1,10 @@
-"""Turn screens into Telegram messages: split long texts, buttons as inline keyboards."""
+"""Turn screens into Telegram messages: split long texts, buttons as inline keyboards, hand-off links."""
 
 from __future__ import annotations
 
+import io
+
+import segno
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.screens import Screen
@@ -23,16 +26,6 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return [part for part in parts if part] or [""]
 
 
-def command_text(text: str) -> str:
-    """`/cmd@our_bot args` -> `/cmd`: the engine knows commands by name only; other text is kept."""
-    if not text.startswith("/"):
-        return text
-    command = text.split(maxsplit=1)[0]
-    if "{" in command:  # a payload with entities, e.g. /choose_language{"lang_code":"en"}
-        return text
-    return command.split("@", 1)[0]
-
-
 COMPACT_PER_ROW = 3
 
 
@@ -50,3 +43,15 @@ def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
             rows.append([key])
         previous_compact = button.compact
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def telegram_link(bot_username: str, parameter: str) -> str:
+    """The deep link that starts the assistant with this parameter."""
+    return f"https://t.me/{bot_username}?start={parameter}"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of the text, large enough to scan from another phone's screen (made locally)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()

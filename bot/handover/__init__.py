@@ -1,0 +1,1 @@
+"""Handovers on the bot side: delivery of the outbox."""

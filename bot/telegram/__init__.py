@@ -1,0 +1,1 @@
+"""Telegram: updates become turns of the pipeline; screens become silent messages."""

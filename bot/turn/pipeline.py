@@ -1,0 +1,448 @@
+"""The turn pipeline: every update of every channel goes through here, in one fixed order.
+
+    parse once → quick exit and code word → danger → relay and held messages → flood gate
+    → engine → effects (send, edit, record for erasure)
+
+Channels only translate: their updates become an `Incoming`, and they show what the pipeline
+asks through the `Channel` port. Each safety rule lives once, here (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.engine import EngineClient, EngineUnavailableError
+from bot.flood import FloodGate, Verdict
+from bot.language_detection import Detection, LanguageDetector
+from bot.session_memory import LanguageMemory
+from bot.turn.channel import Channel
+from bot.turn.erasure import Eraser
+from bot.turn.inputs import (
+    ENGINE_TEXT_LIMIT,
+    RELAY_LIMIT,
+    AnswerAssociation,
+    CodeWordCommand,
+    Incoming,
+    Input,
+    Media,
+    Payload,
+    Person,
+    QuickExit,
+    Start,
+    Words,
+    clean_text,
+    parse,
+    spoken_form,
+)
+from bot.turn.locks import PersonLocks
+from bot.turn.pending import PendingWrites
+from bot.turn.quick_exit import QuickExit as QuickExitProcedure
+from bot.turn.recent import RecentMessages
+from bot.turn.state_cache import PersonStateCache
+from core import languages, payloads
+from core.clock import Clock, utc_now
+from core.common_screens import back_to_menu, emergency, slow_down, static_fallback, unsupported_media
+from core.danger import contains_danger
+from core.i18n import N_, tr
+from core.keyed_hash import KeyedHasher
+from core.screens import Directive, Screen
+from storage.message_ledger import LedgerEntry
+from storage.turns import AlsoInTransaction, PersonState, TurnStart, TurnStore, TurnWrites
+
+logger = logging.getLogger(__name__)
+
+MAX_SCREENS_PER_TURN = 6  # more means the engine is looping: never flood the person back
+CODE_WORD_MIN_LENGTH = 3
+CODE_WORD_OFF = "off"
+
+
+class TurnPreemptedError(Exception):
+    """A quick exit took over this person's turn while it waited for the engine."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One update of one person, parsed once, with their pseudonym."""
+
+    incoming: Incoming
+    pseudonym: str
+    channel: Channel
+    input: Input
+
+    @property
+    def typed(self) -> str | None:
+        """What the person typed (cleaned), or None for buttons and media."""
+        if self.incoming.button or self.incoming.text is None:
+            return None
+        return clean_text(self.incoming.text)
+
+    def entries(self, message_ids: list[int]) -> list[LedgerEntry]:
+        """Ledger entries for messages of this turn's chat."""
+        chat, channel = self.incoming.chat, self.channel.name
+        return [LedgerEntry(self.pseudonym, chat, message_id, channel) for message_id in message_ids]
+
+
+@dataclass
+class PipelineParts:
+    """What the pipeline is made of; built once per process by app.runtime."""
+
+    hasher: KeyedHasher
+    store: TurnStore
+    engine: EngineClient
+    detector: LanguageDetector
+    memory: LanguageMemory
+    flood: FloodGate
+    eraser: Eraser
+    engine_intents: frozenset[str]
+    wake_delivery: Callable[[], None] = lambda: None
+    quick_exit_line: str = ""
+    engine_timeout: float = 4.0
+    clock: Clock = utc_now
+    cache: PersonStateCache = field(default_factory=PersonStateCache)
+    recent: RecentMessages = field(default_factory=RecentMessages)
+    pending: PendingWrites = field(default_factory=PendingWrites)
+    locks: PersonLocks = field(default_factory=PersonLocks)
+
+
+class TurnPipeline:
+    """Owns the whole turn for every channel."""
+
+    def __init__(self, parts: PipelineParts) -> None:
+        self._p = parts
+        self.exits = QuickExitProcedure(
+            parts.store,
+            parts.eraser,
+            parts.recent,
+            parts.pending,
+            parts.engine,
+            parts.memory,
+            parts.wake_delivery,
+            parts.quick_exit_line,
+            parts.clock,
+        )
+        self._in_flight: dict[str, asyncio.Future[list[Screen]]] = {}
+        self._preempted: set[str] = set()
+
+    # --- the turn ------------------------------------------------------------------------
+
+    def pseudonym(self, person: Person) -> str:
+        """The keyed pseudonym of a person: the only way storage, logs and the engine know them."""
+        return self._p.hasher.pseudonym(person.channel, person.user_id)
+
+    async def handle(self, incoming: Incoming, channel: Channel) -> None:
+        """Answer one update, whatever happens: never silent, never a crash."""
+        pseudonym = self.pseudonym(incoming.person)
+        turn = Turn(incoming, pseudonym, channel, parse(incoming, self._p.engine_intents))
+        if incoming.message_id is not None:  # known at once: an exit racing this turn deletes it
+            self._p.recent.note(turn.entries([incoming.message_id]))
+        if isinstance(turn.input, QuickExit) or self._is_known_code_word(turn):
+            self._preempt(pseudonym)
+        async with self._p.locks.of(pseudonym):
+            try:
+                await self._answer(turn)
+            except TurnPreemptedError:
+                return
+            except Exception as error:  # noqa: BLE001 - never silent: the static screen instead
+                logger.error("turn failed: %s", type(error).__name__)
+                await self._last_resort(turn)
+
+    async def _answer(self, turn: Turn) -> None:
+        verdict = self._p.flood.check(turn.pseudonym)  # counted first; applied after exits and danger
+        if isinstance(turn.input, QuickExit):
+            await self._quick_exit(turn)
+            return
+        if isinstance(turn.input, CodeWordCommand):
+            await self._code_word_command(turn, turn.input)
+            return
+        typed = turn.typed
+        danger = typed is not None and contains_danger(typed)
+        state, start = await self._begin(turn, danger, verdict)
+        if start.code_word:
+            await self._quick_exit(turn)
+            return
+        if start.delivery_due:
+            self._p.wake_delivery()
+        screens = await self._screens(turn, state, start, danger, verdict)
+        await self._show(turn, state, screens, deferred=verdict is not Verdict.PROCESS)
+
+    async def _begin(self, turn: Turn, danger: bool, verdict: Verdict) -> tuple[PersonState, TurnStart]:
+        """The person's state, and the handover hooks for free words: the database only when needed."""
+        words = turn.input.text if isinstance(turn.input, Words) else None
+        candidate = self._p.store.code_word_digest(turn.pseudonym, spoken_form(words)) if words else None
+        cached = self._p.cache.get(turn.pseudonym)
+        if cached is not None and not (words is not None and cached.open_requests):
+            is_code_word = candidate is not None and candidate == cached.code_word_hash
+            return cached, TurnStart(cached, code_word=is_code_word)
+        hooked = words[:RELAY_LIMIT] if words is not None else None
+        start = await asyncio.to_thread(self._p.store.begin, turn.pseudonym, candidate, hooked, danger)
+        self._p.cache.put(turn.pseudonym, start.state)
+        return start.state, start
+
+    async def _screens(
+        self, turn: Turn, state: PersonState, start: TurnStart, danger: bool, verdict: Verdict
+    ) -> list[Screen]:
+        """What to show, in the pipeline's order of precedence."""
+        language = self._language(turn)
+        if start.relayed_to is not None:
+            return [Screen(tr(language, "handover.reply.sent"), language, back_to_menu(language))]
+        if isinstance(turn.input, AnswerAssociation):
+            return await self._open_reply(turn, language)
+        if verdict is not Verdict.PROCESS:
+            if danger:  # beyond the flood limit, without the engine
+                return [emergency(language, "danger")]
+            return [slow_down(language)] if verdict is Verdict.WARN else []
+        if isinstance(turn.input, Media):
+            return [unsupported_media(language)]
+        return await self._ask_engine(turn, state, danger)
+
+    async def _open_reply(self, turn: Turn, language: str) -> list[Screen]:
+        """The person pressed "answer them": their next text goes to the association."""
+        reference = await asyncio.to_thread(self._p.store.open_reply, turn.pseudonym)
+        if reference is not None:
+            self._p.cache.update(turn.pseudonym, open_requests=True)
+        msgid = N_("handover.reply.write") if reference else N_("handover.reply.closed")
+        return [Screen(tr(language, msgid), language, back_to_menu(language))]
+
+    # --- the engine ----------------------------------------------------------------------
+
+    async def _ask_engine(self, turn: Turn, state: PersonState, danger: bool) -> list[Screen]:
+        """The engine's screens; the static ones when it fails; the emergency numbers on danger."""
+        await self.exits.engine_forgot(turn.pseudonym, self._p.engine_timeout)
+        text, found = self._engine_text(turn.input)
+        language = self._language(turn, found)
+        metadata = {
+            "channel": turn.incoming.person.channel,
+            "client_language": languages.normalise(turn.incoming.person.client_language),
+            "detected_language": found.language if found and found.sure else None,
+            "guessed_language": found.language if found and not found.sure else None,
+            "auto_erase_seconds": state.auto_erase_seconds,
+        }
+        call = asyncio.ensure_future(self._p.engine.send(turn.pseudonym, text, metadata, language))
+        self._in_flight[turn.pseudonym] = call
+        try:
+            screens = await call
+        except EngineUnavailableError:
+            screens = [emergency(language, "danger") if danger else static_fallback(language)]
+        except asyncio.CancelledError:
+            if turn.pseudonym in self._preempted:
+                self._preempted.discard(turn.pseudonym)
+                raise TurnPreemptedError from None
+            raise
+        finally:
+            self._in_flight.pop(turn.pseudonym, None)
+        screens = tidy(screens)
+        if danger and not any(screen.intent == "danger" for screen in screens):
+            screens = [emergency(language, "danger")]
+        self._p.memory.remember(turn.pseudonym, screens[-1].language)
+        return screens
+
+    def _engine_text(self, parsed: Input) -> tuple[str, Detection | None]:
+        """What the engine reads, and the language detected in free words."""
+        if isinstance(parsed, Words):
+            text = parsed.text[:ENGINE_TEXT_LIMIT]
+            return text, self._p.detector.detection(text)
+        if isinstance(parsed, Start):
+            return payloads.make("handover_via", a=parsed.association, lang_code=parsed.language), None
+        if isinstance(parsed, Payload):
+            return parsed.engine_text(), None
+        return payloads.MENU, None
+
+    def _is_known_code_word(self, turn: Turn) -> bool:
+        """The text is the person's code word, as far as the cached state knows (no database)."""
+        cached = self._p.cache.get(turn.pseudonym)
+        if cached is None or cached.code_word_hash is None or not isinstance(turn.input, Words):
+            return False
+        candidate = self._p.store.code_word_digest(turn.pseudonym, spoken_form(turn.input.text))
+        return candidate == cached.code_word_hash
+
+    def _preempt(self, pseudonym: str) -> None:
+        """A quick exit does not wait for the engine: the turn waiting for it is abandoned."""
+        call = self._in_flight.get(pseudonym)
+        if call is not None and not call.done():
+            self._preempted.add(pseudonym)
+            call.cancel()
+
+    # --- effects -------------------------------------------------------------------------
+
+    async def _show(self, turn: Turn, state: PersonState, screens: list[Screen], deferred: bool) -> None:
+        """Apply the directives, show the screens, record every id with the auto-erase time."""
+        if any(screen.has(Directive.ERASE) for screen in screens):
+            await self._quick_exit(turn)
+            return
+        writes = self._writes_for(turn, state, screens)
+        for screen in screens:
+            if screen.has(Directive.EDIT) and turn.incoming.pressed_id is not None:
+                chat, pressed = turn.incoming.chat, turn.incoming.pressed_id
+                await turn.channel.edit(chat, pressed, screen, turn.incoming.pressed_text)
+                continue
+            writes.records += turn.entries(await turn.channel.send(turn.incoming.chat, screen))
+        if turn.incoming.message_id is not None:
+            writes.records += turn.entries([turn.incoming.message_id])
+        self._p.recent.note(writes.records)
+        await self._commit(turn.pseudonym, writes, deferred=deferred)
+
+    def _writes_for(self, turn: Turn, state: PersonState, screens: list[Screen]) -> TurnWrites:
+        """The settings the screens change, and the auto-erase time of this turn's messages."""
+        writes = TurnWrites(delete_after=self._due(state.auto_erase_seconds))
+        for screen in screens:
+            if screen.has(Directive.AUTO_ERASE_CHANGED):
+                seconds = screen.erase_after or None
+                writes.auto_erase, writes.delete_after = (seconds,), self._due(seconds)
+                self._p.cache.update(turn.pseudonym, auto_erase_seconds=seconds)
+            if screen.has(Directive.HANDOVER_CHAT):
+                writes.attach_chat = turn.incoming.chat
+                self._p.cache.update(turn.pseudonym, open_requests=True)
+        return writes
+
+    async def _commit(
+        self,
+        pseudonym: str,
+        writes: TurnWrites,
+        deferred: bool = False,
+        also: AlsoInTransaction | None = None,
+    ) -> None:
+        """One transaction for the turn; kept in memory and retried when the database cannot take it."""
+        if writes.empty() and also is None:
+            return
+        if deferred:  # a flood: no database work on the person's path
+            self._p.pending.add(pseudonym, writes, also)
+            return
+        try:
+            await asyncio.to_thread(self._p.store.end, pseudonym, writes, also)
+        except Exception as error:  # noqa: BLE001 - nothing lost: the maintenance task retries
+            logger.warning("turn not recorded yet: %s", type(error).__name__)
+            self._p.pending.add(pseudonym, writes, also)
+
+    def _due(self, seconds: int | None) -> datetime | None:
+        """When messages shown now are due for auto-erase (None: off)."""
+        return self._p.clock() + timedelta(seconds=seconds) if seconds else None
+
+    # --- paths that bypass the engine ----------------------------------------------------
+
+    async def _quick_exit(self, turn: Turn) -> None:
+        await self.exits.run(turn.pseudonym, turn.channel, turn.incoming.chat, turn.incoming.message_id)
+
+    async def _code_word_command(self, turn: Turn, command: CodeWordCommand) -> None:
+        """Set, replace or remove the code word; the message showing it is deleted at once."""
+        language = self._language(turn)
+        if turn.incoming.message_id is not None:
+            shown = turn.entries([turn.incoming.message_id])
+            erased = await self._p.eraser.erase(shown)
+            self._p.eraser.retry_later(erased.retry, erased.retry_after)
+            self._p.recent.forget(turn.pseudonym, {turn.incoming.message_id})
+        word = spoken_form(command.argument)
+        if word == CODE_WORD_OFF:
+            await asyncio.to_thread(self._p.store.set_code_word, turn.pseudonym, None)
+            self._p.cache.update(turn.pseudonym, code_word_hash=None)
+            msgid = N_("codeword.cleared")
+        elif len(word) < CODE_WORD_MIN_LENGTH or word.startswith("/"):
+            msgid = N_("codeword.usage")
+        else:
+            await asyncio.to_thread(self._p.store.set_code_word, turn.pseudonym, word)
+            digest = self._p.store.code_word_digest(turn.pseudonym, word)
+            self._p.cache.update(turn.pseudonym, code_word_hash=digest)
+            msgid = N_("codeword.saved")
+        state = await self._state(turn.pseudonym)
+        ids = await turn.channel.send(turn.incoming.chat, Screen(tr(language, msgid), language))
+        writes = TurnWrites(turn.entries(ids), self._due(state.auto_erase_seconds))
+        self._p.recent.note(writes.records)
+        await self._commit(turn.pseudonym, writes)
+
+    async def _last_resort(self, turn: Turn) -> None:
+        """After a failure: the static screen (menu and emergency numbers), never for a quick exit."""
+        if isinstance(turn.input, QuickExit):
+            return
+        language = self._language(turn)
+        try:
+            ids = await turn.channel.send(turn.incoming.chat, static_fallback(language))
+            self._p.recent.note(turn.entries(ids))
+            self._p.pending.add(turn.pseudonym, TurnWrites(turn.entries(ids)))
+        except Exception as error:  # noqa: BLE001 - nothing else can be done here
+            logger.error("fallback not shown: %s", type(error).__name__)
+
+    # --- messages the person did not ask for now ------------------------------------------
+
+    async def deliver(
+        self,
+        pseudonym: str,
+        channel: Channel,
+        chat: int | str,
+        screen: Screen,
+        still_wanted: Callable[[], bool],
+        also: AlsoInTransaction | None = None,
+    ) -> bool:
+        """Show an association's notice or words: in order with the person's turns, never during or
+        after a quick exit, recorded with their auto-erase time. False when it must wait."""
+        async with self._p.locks.of(pseudonym):
+            if self.exits.holds(pseudonym) or not await asyncio.to_thread(still_wanted):
+                return False
+            state = await self._state(pseudonym)
+            ids = await channel.send(chat, screen)
+            entries = [LedgerEntry(pseudonym, chat, message_id, channel.name) for message_id in ids]
+            self._p.recent.note(entries)
+            await self._commit(pseudonym, TurnWrites(entries, self._due(state.auto_erase_seconds)), also=also)
+            return True
+
+    # --- background ----------------------------------------------------------------------
+
+    async def maintain(self) -> None:
+        """One round of upkeep: retry pending writes and interrupted exits, prune memories."""
+        while (item := self._p.pending.first()) is not None:
+            try:
+                await asyncio.to_thread(self._p.store.end, item.pseudonym, item.writes, item.also)
+            except Exception as error:  # noqa: BLE001 - still unavailable: next round
+                logger.warning("pending writes wait for the database: %s", type(error).__name__)
+                break
+            self._p.pending.done(item)
+        await self.exits.finish_unfinished()
+        self._p.memory.prune()
+        self._p.flood.prune()
+        self._p.cache.prune()
+        self._p.recent.prune()
+
+    async def maintain_forever(self, every_seconds: float = 1.0) -> None:
+        """Upkeep until cancelled."""
+        while True:
+            try:
+                await self.maintain()
+            except Exception as error:  # noqa: BLE001 - keep going whatever one round did
+                logger.error("maintenance round failed: %s", type(error).__name__)
+            await asyncio.sleep(every_seconds)
+
+    async def idle(self, pseudonym: str, timeout: float = 10.0) -> None:
+        """Wait until the person's current turn or exit is over and the engine forgot what it must."""
+        async with self._p.locks.of(pseudonym):
+            pass
+        await self.exits.engine_forgot(pseudonym, timeout)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _state(self, pseudonym: str) -> PersonState:
+        cached = self._p.cache.get(pseudonym)
+        if cached is not None:
+            return cached
+        state = await asyncio.to_thread(self._p.store.state, pseudonym)
+        self._p.cache.put(pseudonym, state)
+        return state
+
+    def _language(self, turn: Turn, found: Detection | None = None) -> str:
+        """The language of a screen built without the engine: detection, last reply, client, French."""
+        return languages.resolve(
+            detected=found.language if found and found.sure else None,
+            previous=self._p.memory.recall(turn.pseudonym),
+            guessed=found.language if found and not found.sure else None,
+            client=turn.incoming.person.client_language,
+        )
+
+
+def tidy(screens: list[Screen]) -> list[Screen]:
+    """At most MAX_SCREENS_PER_TURN screens, and never the same screen twice in a row."""
+    kept: list[Screen] = []
+    for screen in screens:
+        if not kept or kept[-1] != screen:
+            kept.append(screen)
+    return kept[:MAX_SCREENS_PER_TURN]
