@@ -148,3 +148,22 @@ async def test_wait_for_timeout_reports_calls(api: FakeBotAPI) -> None:
     with pytest.raises(AssertionError, match="sendMessage") as excinfo:
         await api.wait_for("sendMessage", timeout=0.05)
     assert "Recorded since mark: 0 calls" in str(excinfo.value)
+
+
+async def test_faults_answer_like_telegram_then_heal(api: FakeBotAPI) -> None:
+    """A 429 with retry_after, then a server error, then normal answers: as PTB sees them."""
+    from telegram.error import NetworkError, RetryAfter
+
+    from bot.telegram.channel import retry_after_seconds
+
+    api.fail("sendMessage", status=429, retry_after=3, times=1)
+    bot = Bot(api.token, base_url=api.base_url)
+    async with bot:
+        with pytest.raises(RetryAfter) as limited:
+            await bot.send_message(USER_ID, "x")
+        api.fail("sendMessage", status=502, times=1)
+        with pytest.raises(NetworkError):
+            await bot.send_message(USER_ID, "x")
+        sent = await bot.send_message(USER_ID, "x")
+    assert retry_after_seconds(limited.value) == 3
+    assert sent.text == "x" and len(api.failed) == 2 and len(api.calls_of("sendMessage")) == 1

@@ -69,6 +69,32 @@ class Call:
 
 
 @dataclass
+class Fault:
+    """Answer calls of one method with an error, for a while or a number of times."""
+
+    status: int
+    description: str
+    retry_after: int | None = None
+    until: float | None = None  # time.monotonic() after which the fault stops
+    times: int | None = None  # calls left to fail
+
+    def active(self) -> bool:
+        """Whether the next call fails."""
+        if self.until is not None and time.monotonic() >= self.until:
+            return False
+        return self.times is None or self.times > 0
+
+    def answer(self) -> web.Response:
+        """The error answer, counting one use."""
+        if self.times is not None:
+            self.times -= 1
+        body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return web.json_response(body, status=self.status)
+
+
+@dataclass
 class UploadedFile:
     """A file uploaded in a multipart request (e.g. ``sendPhoto`` with a local file)."""
 
@@ -174,6 +200,8 @@ class FakeBotAPI:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._handlers = self._build_handlers()
+        self._faults: dict[str, Fault] = {}
+        self.failed: list[Call] = []
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -249,6 +277,10 @@ class FakeBotAPI:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await read_params(request)
+        fault = self._faults.get(method.lower())
+        if fault is not None and fault.active():
+            self.failed.append(Call(method, params))
+            return fault.answer()
         self.calls.append(Call(method, params))
         try:
             result = await self._dispatch(method, params)
@@ -871,6 +903,28 @@ class FakeBotAPI:
                 "pass message_id explicitly"
             )
         return last
+
+    # ------------------------------------------------------------------ faults
+
+    def fail(
+        self,
+        *methods: str,
+        status: int = 429,
+        retry_after: int | None = None,
+        seconds: float | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Make calls of these methods fail (429 with retry_after, 5xx, ...) for a while or N times."""
+        descriptions = {429: "Too Many Requests: retry later", 500: "Internal Server Error"}
+        until = time.monotonic() + seconds if seconds is not None else None
+        for method in methods:
+            self._faults[method.lower()] = Fault(
+                status, descriptions.get(status, "Bad Gateway"), retry_after, until, times
+            )
+
+    def heal(self) -> None:
+        """Every method answers normally again."""
+        self._faults.clear()
 
     # ------------------------------------------------------------------ assertions helpers
 

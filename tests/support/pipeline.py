@@ -28,13 +28,22 @@ def local_settings(
 
 
 @asynccontextmanager
-async def console_runtime(settings: Settings, flood_control: bool = False) -> AsyncIterator[ConsoleChat]:
+async def runtime_with_console(
+    settings: Settings, flood_control: bool = False
+) -> AsyncIterator[tuple[BotRuntime, ConsoleChat]]:
     """A runtime with a console channel attached and its background tasks running."""
     runtime = BotRuntime.build(settings, flood_control=flood_control)
     chat = ConsoleChat(runtime.pipeline)
     runtime.attach(chat.channel)
     runtime.start_background()
     try:
-        yield chat
+        yield runtime, chat
     finally:
         await runtime.stop_background()
+
+
+@asynccontextmanager
+async def console_runtime(settings: Settings, flood_control: bool = False) -> AsyncIterator[ConsoleChat]:
+    """The console chat of such a runtime."""
+    async with runtime_with_console(settings, flood_control) as (_, chat):
+        yield chat

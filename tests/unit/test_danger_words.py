@@ -41,3 +41,19 @@ def test_matching_language_names_the_lexicon():
 )
 def test_being_followed_is_danger_but_medical_follow_up_is_not(text, expected):
     assert contains_danger(text) is expected
+
+
+# First names common among the people this assistant serves, in the scripts they write them in.
+FIRST_NAMES = [
+    "Sam", "Maria", "Mohamed", "Fatima", "Aïcha", "Youssef", "Nour", "Amina", "Ioana", "Andrei", "Elena",
+    "Ivan", "Olga", "Olena", "Taras", "Dimitar", "Svetlana", "Wei", "Li Na", "Linh", "Nguyen Van An",
+    "Joana", "João", "Ana", "Luis", "Carmen", "Blessing", "Precious", "Aminata", "Mariam",
+    "محمد", "فاطمة", "يوسف", "نور", "Мария", "Иван", "Олена", "Тарас", "Димитър",
+    "王伟", "李娜", "Nguyễn Thị Lan",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FIRST_NAMES)
+def test_a_first_name_alone_is_never_danger(name):
+    """A name typed as an answer (an alias) must not bring the emergency screen instead."""
+    assert not contains_danger(name)

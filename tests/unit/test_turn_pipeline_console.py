@@ -1,0 +1,67 @@
+"""The pipeline's safety rules on the console path: the same code as Telegram, another channel."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.turn.inputs import Person
+from core.common_screens import emergency
+from core.handover import Draft
+from core.handover_messages import REPLY_PAYLOAD
+from core.i18n import tr
+from core.screens import Screen
+from storage.models import OutboxRow
+from tests.support.fake_engine import FakeEngine
+from tests.support.pipeline import local_settings, runtime_with_console
+
+OK = {"custom": Screen("ok", "fr", intent="greet").to_payload()}
+GREETING = [Screen("ok", "fr", intent="greet")]
+
+
+@pytest.fixture
+async def greeter(settings, tmp_path):
+    """A console runtime on a fresh database, with an engine stand-in that greets."""
+    async with FakeEngine(replies=[OK]) as engine:  # noqa: SIM117 - the runtime needs its address
+        async with runtime_with_console(local_settings(settings, tmp_path, engine.url)) as (runtime, chat):
+            yield engine, runtime, chat
+
+
+async def test_the_code_word_erases_and_never_reaches_the_engine(greeter):
+    engine, _, chat = greeter
+    person = Person("console", "cw")
+    assert (await chat.exchange(person, "bonjour"))[0] == GREETING
+    saved, _ = await chat.exchange(person, "/codeword Tournesol")
+    assert saved[0].text == tr("fr", "codeword.saved")
+    shown, erased = await chat.exchange(person, "tournesol !")
+    assert shown == [] and erased == 2, "the greeting and the confirmation are erased"
+    assert all("ournesol" not in str(received) for received in engine.received)
+
+
+async def test_danger_after_answer_them_gets_the_numbers_and_is_never_relayed(greeter):
+    _, runtime, chat = greeter
+    person = Person("console", "relay", "fr")
+    stores = runtime.stores
+    stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), -1, "member")
+    draft = Draft("ruelle", "confidential", "fr", "13")
+    reference = stores.handovers.create(chat.pipeline.pseudonym(person), draft, uuid.uuid4().hex).reference
+    assert stores.handovers.answer(reference, "ruelle", "member", accept=True) == "accepted"
+    opened, _ = await chat.exchange(person, REPLY_PAYLOAD, button=True)
+    assert opened[0].text == tr("fr", "handover.reply.write")
+    danger, _ = await chat.exchange(person, "au secours il va me tuer")
+    after, _ = await chat.exchange(person, "bonjour")
+    with stores.db.connect() as connection:
+        relays = connection.scalar(select(func.count()).where(OutboxRow.kind == "relay"))
+    assert danger == [emergency("fr", "danger")], "the engine's answer was not the emergency screen"
+    assert relays == 0, "nothing reached the association"
+    assert after == GREETING, "the window closed: the next text goes to the engine"
+
+
+async def test_hostile_lines_each_get_one_answer(greeter):
+    engine, _, chat = greeter
+    hostile = ["a\ud800b", "/menu{" + "[" * 3000 + "}", "x" * 10_000, "\u202e\x00\x1b[31m", ""]
+    answers = [await chat.exchange(Person("console", "h"), text) for text in hostile]
+    assert all(len(screens) == 1 for screens, _ in answers)
+    assert all(len(r["message"]) <= 1000 and not r["message"].startswith("/") for r in engine.received)
