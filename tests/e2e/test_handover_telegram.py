@@ -5,6 +5,7 @@ The real engine and action server run behind; the request goes through the datab
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -163,3 +164,80 @@ async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, h
         (opened,) = await step(api, lambda: api.send_text(newcomer, f"/start h-en-{PARTNER}"), chat=newcomer)
         assert opened["text"].startswith(tr("en", "handover.via", name="x").split(":")[0])
         assert stores.directory.get(PARTNER).name in opened["text"]
+
+
+async def confidential_request(api: FakeBotAPI, person: int, times: str) -> str:
+    """Through the real engine: a confidential request with these safe times; returns its reference."""
+    press = lambda data: lambda: api.press_button(person, data, language_code="en")  # noqa: E731
+    say = lambda text: lambda: api.send_text(person, text, language_code="en")  # noqa: E731
+    first = await step(api, say(ASKING), chat=person)
+    if first[-1]["text"] == tr("en", "safety.question"):
+        await step(api, press(payloads.safety_answer("safe")), chat=person)
+        await step(api, press(payloads.ASSOCIATION), chat=person)
+    await step(api, press(payload("handover_answer", v="no")), chat=person)
+    await step(api, press(payload("handover_answer", v=PARTNER)), chat=person)
+    await step(api, press(payload("handover_answer", v="confidential")), chat=person)
+    await step(api, say("Sam"), chat=person)
+    await step(api, press(payload("handover_answer", v=times)), chat=person)
+    await step(api, press(payload("handover_skip")), chat=person)  # no code phrase
+    await step(api, press(payload("handover_needs_done")), chat=person)
+    await step(api, press(payload("handover_skip")), chat=person)  # no message: the consent screen
+    api.mark()
+    api.press_button(person, payload("handover_confirm"), language_code="en")
+    request = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+    return request["text"].splitlines()[0].rsplit(" ", 1)[-1]
+
+
+async def accept_and_reply(api: FakeBotAPI, reference: str, words: str) -> None:
+    """The association accepts the request in its group, then replies to it."""
+    shown = api.remaining_ids(GROUP)
+    request_id = next(i for i in shown if reference in (api.message(GROUP, i) or {}).get("text", ""))
+    api.mark()
+    api.press_group_button(GROUP, MEMBER, group_button("a", reference), request_id)
+    await api.wait_for("editMessageText", predicate=to(GROUP), timeout=20)
+    api.mark()
+    api.send_group_text(GROUP, MEMBER, words, reply_to=request_id)
+    queued = tr("fr", "handover.group.relay_queued")
+    await api.wait_for("sendMessage", predicate=lambda p: to(GROUP)(p) and p["text"] == queued, timeout=20)
+
+
+async def test_tried_as_a_new_user_erase_with_a_held_answer_then_danger_while_answering(
+    api, handover_settings, engine
+):
+    """The issue's walk-through: the chat stays empty after the erase button, the group is told not
+    to make contact; in a new request, "il va me tuer" after "Answer them" brings the numbers and
+    the group sees nothing."""
+    person = PERSON + 10
+    async with running_bot(api, handover_settings) as runtime:
+        await enroll(api, runtime.stores, PARTNER)
+        first = await confidential_request(api, person, times="first")
+        await accept_and_reply(api, first, "We can meet you at the station")
+        await asyncio.sleep(1.0)
+        assert not [p for p in api.sent_messages(person) if "station" in p["text"]], "held until they write"
+
+        api.mark()
+        api.press_button(person, payloads.ERASE, language_code="en")
+        paused = tr("fr", "handover.group.paused", reference=first, text="")
+        told = lambda p: to(GROUP)(p) and p["text"] == paused  # noqa: E731
+        await api.wait_for("sendMessage", predicate=told, timeout=20)
+        await asyncio.sleep(2.0)  # several delivery rounds
+        assert api.remaining_ids(person) == set(), "the chat is empty and stays empty"
+        assert not api.calls_of("sendMessage", since_mark=True) or all(
+            to(GROUP)(c.params) for c in api.calls_of("sendMessage", since_mark=True)
+        )
+
+        second = await confidential_request(api, person, times="any")
+        await accept_and_reply(api, second, "Hello, we are here for you")
+        relayed = await api.wait_for(
+            "sendMessage", predicate=lambda p: to(person)(p) and "here for you" in p["text"], timeout=20
+        )
+        assert REPLY_PAYLOAD in button_payloads(relayed[-1].params)
+        await step(api, lambda: api.press_button(person, REPLY_PAYLOAD, language_code="en"), chat=person)
+        api.mark()
+        danger = lambda: api.send_text(person, "il va me tuer", language_code="en")  # noqa: E731
+        (answer,) = await step(api, danger, chat=person)
+        assert "112" in answer["text"] and "114" in answer["text"], "the emergency numbers come back"
+        await asyncio.sleep(1.0)
+        assert not [c for c in api.calls_of("sendMessage", since_mark=True) if to(GROUP)(c.params)], (
+            "the association sees nothing"
+        )
