@@ -156,7 +156,7 @@ async def test_a_failing_action_shows_the_static_fallback_once_and_listens(caplo
 
 async def test_a_tracker_that_cannot_be_read_still_gets_the_static_fallback():
     on = typed("x", "greet")
-    on.slots = None  # type: ignore[assignment]  # a broken tracker, as no Rasa would send
+    on.slots = None  # a broken tracker, as no Rasa would send
     outcome = await run_action(Echo(), on)
     assert outcome.screen.text == static_fallback("fr").text
     assert outcome.followup == "action_listen"
