@@ -71,6 +71,13 @@ def resolve_language(slots: Mapping[str, Any], hints: Mapping[str, Any]) -> str:
     )
 
 
+def erase_after_of(metadata: Mapping[str, Any], slots: Mapping[str, Any]) -> int | None:
+    """The auto-erase delay: the channel's when it sends one (null: off), else the slot's."""
+    if AUTO_ERASE_METADATA in metadata:
+        return erase_delay(metadata[AUTO_ERASE_METADATA])
+    return erase_delay(slots.get(AUTO_ERASE_SLOT))
+
+
 @dataclass(frozen=True)
 class Turn:
     """The message being answered and the conversation state, read once from the tracker."""
@@ -93,10 +100,6 @@ class Turn:
         slots: Mapping[str, Any] = dict(tracker.slots)
         entities = entities_of(message)
         pressed = languages.normalise(entities.get(LANGUAGE_ENTITY)) if follow_language_button else None
-        if AUTO_ERASE_METADATA in metadata:  # the channel owns the delay: its value wins, null included
-            erase_after = erase_delay(metadata[AUTO_ERASE_METADATA])
-        else:
-            erase_after = erase_delay(slots.get(AUTO_ERASE_SLOT))
         return cls(
             sender_id=str(tracker.sender_id),
             language=pressed or resolve_language(slots, metadata),
@@ -105,7 +108,7 @@ class Turn:
             text=str(message.get("text") or ""),
             metadata=metadata,
             slots=slots,
-            erase_after=erase_after,
+            erase_after=erase_after_of(metadata, slots),
             active_loop=tracker.active_loop_name,
         )
 

@@ -165,11 +165,12 @@ def interrupts(turn: Turn) -> bool:
     model makes of it ("Nour" is no danger): only the danger lexicon interrupts it. Elsewhere
     (buttons, and questions answered by a button) danger and the listed intents leave the questions.
     """
-    if not turn.is_button and asked_field(turn) in OWN_WORDS_FIELDS:
+    field = asked_field(turn)
+    if not turn.is_button and field in OWN_WORDS_FIELDS:
         return contains_danger(turn.text)
     if turn.intent == "danger":
         return True
-    return turn.intent in INTERRUPTS and (turn.is_button or asked_field(turn) not in TYPED_FIELDS)
+    return turn.intent in INTERRUPTS and (turn.is_button or field not in TYPED_FIELDS)
 
 
 def leave_after_failure(
