@@ -1,50 +1,69 @@
-"""Shared machinery: resolve the person's language and send screens through Rasa."""
+"""Shared machinery: read the turn once, decide once, and send the screens through Rasa.
+
+An action sees one `Turn` (what the tracker says about the message being answered, read once)
+and returns one `Reply` (the screens to show and the events to record). `ScreenAction.run` adds
+what every action shares: the safety question before a sensitive answer, the intent and the
+auto-erase delay stamped on each screen, the language slot, and the static fallback (then
+listening) when anything fails, so a person never meets a crash or a loop of replies.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from core import languages, payloads
+from core.common_screens import erase_button, static_fallback
 from core.i18n import tr
-from core.screens import Button, Screen
+from core.screens import Button, Directive, Screen
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_SLOT = "language"
 LANGUAGE_CHOSEN_SLOT = "language_chosen"
 AUTO_ERASE_SLOT = "auto_erase_seconds"
 SAFETY_CHECKED_SLOT = "safety_checked"
 PENDING_REQUEST_SLOT = "pending_request"
+REQUESTED_SLOT = "requested_slot"
+# Metadata key under which the channel sends the person's auto-erase delay (int seconds, or null: off).
+AUTO_ERASE_METADATA = "auto_erase_seconds"
+ACTION_LISTEN = "action_listen"
+LANGUAGE_ENTITY = "lang_code"
 
 
-def metadata(tracker: Tracker) -> dict[str, Any]:
-    """Metadata the channel sent with the latest message (language hints, channel name)."""
-    return tracker.latest_message.get("metadata") or {}
+def erase_delay(value: object) -> int | None:
+    """A delay in whole seconds from a slot or metadata value; None when off or unreadable."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = int(value)  # slots hold floats (300.0), metadata ints
+    except (ValueError, OverflowError):
+        return None
+    return seconds if seconds > 0 else None
 
 
-def entity_value(tracker: Tracker, name: str) -> str | None:
-    """The value of an entity of the latest message (buttons carry them), or None."""
-    for found in tracker.latest_message.get("entities") or []:
-        if found.get("entity") == name:
-            return str(found.get("value"))
-    return None
+def entities_of(message: Mapping[str, Any]) -> dict[str, str]:
+    """The entities of a parsed message by name; the first value wins when a name repeats."""
+    found: dict[str, str] = {}
+    for entity in message.get("entities") or []:
+        name = entity.get("entity")
+        if name and name not in found:
+            found[str(name)] = str(entity.get("value"))
+    return found
 
 
-def latest_intent(tracker: Tracker) -> str | None:
-    """The intent the NLU gave to the message being answered."""
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def conversation_language(tracker: Tracker) -> str:
-    """The reply language: explicit choice, clear detection, earlier turns, client, French."""
-    hints = metadata(tracker)
-    previous = tracker.get_slot(LANGUAGE_SLOT)
-    chosen = previous if tracker.get_slot(LANGUAGE_CHOSEN_SLOT) else None
+def resolve_language(slots: Mapping[str, Any], hints: Mapping[str, Any]) -> str:
+    """The reply language: explicit choice, clear detection, earlier turns, guess, client, French."""
+    previous = slots.get(LANGUAGE_SLOT)
     return languages.resolve(
-        chosen=chosen,
+        chosen=previous if slots.get(LANGUAGE_CHOSEN_SLOT) else None,
         detected=hints.get("detected_language"),
         previous=previous,
         guessed=hints.get("guessed_language"),
@@ -52,16 +71,105 @@ def conversation_language(tracker: Tracker) -> str:
     )
 
 
-def auto_erase_seconds(tracker: Tracker) -> int | None:
-    """The auto-erase delay the person chose, or None when off."""
-    value = tracker.get_slot(AUTO_ERASE_SLOT)
-    return int(value) if value else None
+def erase_after_of(metadata: Mapping[str, Any], slots: Mapping[str, Any]) -> int | None:
+    """The auto-erase delay: the channel's when it sends one (null: off), else the slot's."""
+    if AUTO_ERASE_METADATA in metadata:
+        return erase_delay(metadata[AUTO_ERASE_METADATA])
+    return erase_delay(slots.get(AUTO_ERASE_SLOT))
 
 
-def replay_payload(tracker: Tracker) -> str:
-    """A payload that repeats the current request: the button pressed, or the intent of free text."""
-    text = str(tracker.latest_message.get("text") or "")
-    return text if text.startswith("/") else "/" + (latest_intent(tracker) or "menu")
+@dataclass(frozen=True)
+class Turn:
+    """The message being answered and the conversation state, read once from the tracker."""
+
+    sender_id: str
+    language: str
+    intent: str | None
+    entities: Mapping[str, str]
+    text: str
+    metadata: Mapping[str, Any]
+    slots: Mapping[str, Any]
+    erase_after: int | None
+    active_loop: str | None = None
+
+    @classmethod
+    def of(cls, tracker: Tracker, follow_language_button: bool = False) -> Turn:
+        """Read the tracker; a language button's choice wins when the action follows it."""
+        message = tracker.latest_message or {}
+        metadata: Mapping[str, Any] = message.get("metadata") or {}
+        slots: Mapping[str, Any] = dict(tracker.slots)
+        entities = entities_of(message)
+        pressed = languages.normalise(entities.get(LANGUAGE_ENTITY)) if follow_language_button else None
+        return cls(
+            sender_id=str(tracker.sender_id),
+            language=pressed or resolve_language(slots, metadata),
+            intent=(message.get("intent") or {}).get("name"),
+            entities=entities,
+            text=str(message.get("text") or ""),
+            metadata=metadata,
+            slots=slots,
+            erase_after=erase_after_of(metadata, slots),
+            active_loop=tracker.active_loop_name,
+        )
+
+    @property
+    def is_button(self) -> bool:
+        """True when the message is a payload (a button or a command), not typed words."""
+        return self.text.startswith("/")
+
+    @property
+    def chosen_language(self) -> str | None:
+        """The supported language a language button carries, if any."""
+        return languages.normalise(self.entities.get(LANGUAGE_ENTITY))
+
+    def entity(self, name: str) -> str | None:
+        """The value of an entity of the message (buttons carry them), or None."""
+        return self.entities.get(name)
+
+    def slot_text(self, name: str) -> str | None:
+        """A slot as text, or None when empty."""
+        value = self.slots.get(name)
+        return None if value is None else str(value)
+
+    def slot_flag(self, name: str) -> bool:
+        """A boolean slot (empty is False)."""
+        return bool(self.slots.get(name))
+
+    def slot_list(self, name: str) -> list[str]:
+        """A list slot as a fresh list of strings (empty when unset)."""
+        return [str(value) for value in self.slots.get(name) or []]
+
+    def replay_payload(self) -> str:
+        """A payload that repeats this request: the button pressed, or the intent of free text."""
+        return self.text if self.is_button else payloads.intent_only(self.intent or "menu")
+
+    def stamp(self, screen: Screen) -> Screen:
+        """Tag a screen with the intent it answers and the delay after which it is erased.
+
+        A screen that changes the delay (`AUTO_ERASE_CHANGED`) already carries the new one.
+        """
+        changed = screen.has(Directive.AUTO_ERASE_CHANGED)
+        erase_after = (screen.erase_after or None) if changed else self.erase_after
+        return replace(screen, intent=self.intent, erase_after=erase_after)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an action decided: the screens to show, in order, and the events to record."""
+
+    screens: tuple[Screen, ...] = ()
+    events: tuple[EventType, ...] = ()
+
+    @classmethod
+    def of(cls, *screens: Screen, events: Iterable[EventType] = ()) -> Reply:
+        """A reply from screens and events."""
+        return cls(screens, tuple(events))
+
+
+def delay_changed(screen: Screen, seconds: int | None) -> Screen:
+    """A screen that applies a new auto-erase delay (None or 0: off) to the whole conversation."""
+    directives = screen.directives | {Directive.AUTO_ERASE_CHANGED}
+    return replace(screen, erase_after=seconds or None, directives=directives)
 
 
 def safety_question(language: str) -> Screen:
@@ -69,9 +177,31 @@ def safety_question(language: str) -> Screen:
     buttons = (
         Button(tr(language, "safety.button.safe"), payloads.safety_answer("safe")),
         Button(tr(language, "safety.button.watched"), payloads.safety_answer("watched")),
-        Button(tr(language, "menu.button.erase"), payloads.ERASE),
+        erase_button(language),
     )
     return Screen(tr(language, "safety.question"), language, buttons)
+
+
+def ask_safety(turn: Turn) -> Reply:
+    """The safety question, keeping the request to replay once it is answered."""
+    pending = SlotSet(PENDING_REQUEST_SLOT, turn.replay_payload())
+    return Reply.of(safety_question(turn.language), events=[pending])
+
+
+def failure_screen(turn: Turn | None) -> Screen:
+    """The static fallback (menu and emergency numbers), in the turn's language when it was read."""
+    if turn is None:
+        return static_fallback(languages.DEFAULT)
+    return turn.stamp(static_fallback(turn.language))
+
+
+def answer_failure(
+    dispatcher: CollectingDispatcher, turn: Turn | None, action: str, error: Exception
+) -> list[EventType]:
+    """Log the failure by type only (never a text), show the static fallback once, then listen."""
+    logger.error("action %s failed: %s", action, type(error).__name__)
+    dispatcher.utter_message(json_message=failure_screen(turn).to_payload())
+    return [FollowupAction(ACTION_LISTEN)]  # ends Rasa's prediction loop: no retry, no burst
 
 
 class ScreenAction(Action):
@@ -80,42 +210,36 @@ class ScreenAction(Action):
     action_name: str = ""
     # Sensitive screens first ask, once per conversation, whether the person can write safely.
     sensitive: bool = False
+    # Answer in the language a language button carries (the language menu, a hand-off link).
+    follows_language_button: bool = False
 
     def name(self) -> str:
         """The action name used in the domain and rules."""
         return self.action_name
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        """The screens to show; subclasses override this."""
+    def respond(self, turn: Turn) -> Reply:
+        """The one decision of the action: screens and events; subclasses override this."""
         raise NotImplementedError
 
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        """Events to record besides the language (none by default)."""
-        return []
-
-    def needs_safety_check(self, tracker: Tracker) -> bool:
+    def needs_safety_check(self, turn: Turn) -> bool:
         """True for a sensitive screen when the safety question was not answered yet."""
-        return self.sensitive and not tracker.get_slot(SAFETY_CHECKED_SLOT)
+        return self.sensitive and not turn.slot_flag(SAFETY_CHECKED_SLOT)
 
-    def erase_after(self, tracker: Tracker) -> int | None:
-        """The auto-erase delay to stamp on this action's screens."""
-        return auto_erase_seconds(tracker)
-
-    def language(self, tracker: Tracker) -> str:
-        """The language to answer in."""
-        return conversation_language(tracker)
+    def decide(self, turn: Turn) -> Reply:
+        """The safety question before a sensitive answer; the action's own reply otherwise."""
+        return ask_safety(turn) if self.needs_safety_check(turn) else self.respond(turn)
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the screens, each tagged with the intent it answers."""
-        language = self.language(tracker)
-        intent, erase_after = latest_intent(tracker), self.erase_after(tracker)
-        asking = self.needs_safety_check(tracker)
-        screens = [safety_question(language)] if asking else self.screens(language, tracker)
-        for screen in screens:
-            stamped = replace(screen, intent=intent, erase_after=erase_after)
-            dispatcher.utter_message(json_message=stamped.to_payload())
-        pending = [SlotSet(PENDING_REQUEST_SLOT, replay_payload(tracker))]
-        events = pending if asking else self.events(language, tracker)
-        return [SlotSet(LANGUAGE_SLOT, language), *events]
+        """Decide once, then send the screens, each stamped with the intent and the erase delay."""
+        turn: Turn | None = None
+        try:
+            turn = Turn.of(tracker, self.follows_language_button)
+            reply = self.decide(turn)
+            messages = [turn.stamp(screen).to_payload() for screen in reply.screens]
+        except Exception as error:  # noqa: BLE001 - a person in danger must never meet a crash or a loop
+            return answer_failure(dispatcher, turn, self.name(), error)
+        for message in messages:
+            dispatcher.utter_message(json_message=message)
+        return [SlotSet(LANGUAGE_SLOT, turn.language), *reply.events]

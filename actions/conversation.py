@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.base import LANGUAGE_CHOSEN_SLOT, ScreenAction, entity_value
-from core import languages
+from actions.base import ACTION_LISTEN, LANGUAGE_CHOSEN_SLOT, Reply, ScreenAction, Turn
+from actions.handover_form import ANSWER_INTENTS, FORM
 from core.common_screens import language_buttons, menu_buttons
 from core.i18n import N_, tr
 from core.screens import Screen
@@ -25,8 +24,9 @@ class ActionStart(ScreenAction):
 
     action_name = "action_start"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [Screen(tr(language, "start.greeting"), language, language_buttons())]
+    def respond(self, turn: Turn) -> Reply:
+        """Greet and offer the languages."""
+        return Reply.of(Screen(tr(turn.language, "start.greeting"), turn.language, language_buttons()))
 
 
 class ActionAskLanguage(ScreenAction):
@@ -34,76 +34,82 @@ class ActionAskLanguage(ScreenAction):
 
     action_name = "action_ask_language"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [Screen(tr(language, "language.prompt"), language, language_buttons())]
-
-
-def chosen_language(tracker: Tracker) -> str | None:
-    """The language carried by a language button, if it is supported."""
-    return languages.normalise(entity_value(tracker, "lang_code"))
+    def respond(self, turn: Turn) -> Reply:
+        """Offer the languages."""
+        return Reply.of(Screen(tr(turn.language, "language.prompt"), turn.language, language_buttons()))
 
 
 class ActionChooseLanguage(ScreenAction):
     """A language button: remember the explicit choice and show the menu in it."""
 
     action_name = "action_choose_language"
+    follows_language_button = True
 
-    def language(self, tracker: Tracker) -> str:
-        return chosen_language(tracker) or super().language(tracker)
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language, N_("language.confirmed"))]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return [SlotSet(LANGUAGE_CHOSEN_SLOT, chosen_language(tracker) is not None)]
+    def respond(self, turn: Turn) -> Reply:
+        """The menu in the chosen language, which later turns keep."""
+        chosen = SlotSet(LANGUAGE_CHOSEN_SLOT, turn.chosen_language is not None)
+        return Reply.of(menu_screen(turn.language, N_("language.confirmed")), events=[chosen])
 
 
-class ActionMainMenu(ScreenAction):
+class MenuAction(ScreenAction):
+    """The main menu, after a short sentence when the action has one."""
+
+    lead_msgid: str | None = None
+
+    def respond(self, turn: Turn) -> Reply:
+        """The menu, led by the action's sentence."""
+        return Reply.of(menu_screen(turn.language, self.lead_msgid))
+
+
+class ActionMainMenu(MenuAction):
     """The main menu."""
 
     action_name = "action_main_menu"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language)]
 
-
-class ActionGreet(ScreenAction):
+class ActionGreet(MenuAction):
     """A greeting in free text: greet back and show the menu."""
 
     action_name = "action_greet"
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language, N_("greet.reply"))]
+    lead_msgid = N_("greet.reply")
 
 
-class ActionThanks(ScreenAction):
+class ActionThanks(MenuAction):
     """Thanks: acknowledge and keep the menu at hand."""
 
     action_name = "action_thanks"
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language, N_("thanks.reply"))]
+    lead_msgid = N_("thanks.reply")
 
 
-class ActionGoodbye(ScreenAction):
+class ActionGoodbye(MenuAction):
     """Goodbye: a warm close with a reminder that erasing is possible."""
 
     action_name = "action_goodbye"
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language, N_("goodbye.reply"))]
+    lead_msgid = N_("goodbye.reply")
 
 
-class ActionFallback(ScreenAction):
+class ActionFallback(MenuAction):
     """Input not understood (low confidence or off topic): say so kindly and offer the menu."""
 
     action_name = "action_fallback"
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [menu_screen(language, N_("fallback.not_understood"))]
+    lead_msgid = N_("fallback.not_understood")
 
 
-class ActionDefaultFallback(ActionFallback):
-    """Rasa's own fallback, used when no rule applies: the same helpful screen."""
+def is_stale_answer(turn: Turn) -> bool:
+    """A button of the handover questions, pressed once they are no longer asked (sent, cancelled, lost)."""
+    return turn.intent in ANSWER_INTENTS and turn.active_loop != FORM
+
+
+class ActionDefaultFallback(ScreenAction):
+    """Rasa's own fallback, used when no rule applies: one helpful screen, then listen.
+
+    Without the final `action_listen`, Rasa would predict this action again and again until its
+    circuit breaker trips, which leaves the conversation unable to answer anything, danger included.
+    """
 
     action_name = "action_default_fallback"
+
+    def respond(self, turn: Turn) -> Reply:
+        """An expired question's button gets said so; anything else is "not understood"."""
+        lead = N_("fallback.question_expired") if is_stale_answer(turn) else N_("fallback.not_understood")
+        return Reply.of(menu_screen(turn.language, lead), events=[FollowupAction(ACTION_LISTEN)])

@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions import stores
 from actions.base import (
+    LANGUAGE_CHOSEN_SLOT,
     PENDING_REQUEST_SLOT,
     SAFETY_CHECKED_SLOT,
+    Reply,
     ScreenAction,
-    entity_value,
+    Turn,
     safety_question,
 )
 from actions.handover_form import (
@@ -33,15 +34,17 @@ from actions.handover_form import (
 )
 from core import handover, payloads
 from core.common_screens import back_to_menu, menu_buttons
+from core.directory import Association
 from core.exploitation import detect_form
-from core.handover import Draft, shared_lines
+from core.handover import OPEN_STATUSES, Draft, RequestStatus, shared_lines
 from core.i18n import N_, tr
-from core.payloads import make as payload
 from core.places import departement_name, find_departement
 from core.screens import Button, Directive, Screen
+from storage.handovers import Created, RequestView
 
+NONCE_SLOT = "ho_nonce"
 FIELD_SLOTS = [slot_of(f) for f in (*handover.ROUTING_FIELDS, *handover.LEVEL_FIELDS[handover.CONTACT])]
-HELPER_SLOTS = [TICKED_SLOT, OTHERS_SLOT, UNCLEAR_SLOT, "ho_nonce"]
+HELPER_SLOTS = [TICKED_SLOT, OTHERS_SLOT, UNCLEAR_SLOT, NONCE_SLOT]
 # Fields the consent screen lets the person change, and the answers that depend on them.
 EDITABLE = {
     "departement": ("departement", "association"),
@@ -54,6 +57,16 @@ EDITABLE = {
     "needs": ("needs",),
     "message": ("message",),
 }
+ALWAYS_EDITABLE = {"departement", "association", "level", "needs"}
+STATUS_LINES = {
+    RequestStatus.WAITING: N_("handover.status.waiting"),
+    RequestStatus.ACCEPTED: N_("handover.status.accepted"),
+    RequestStatus.CLOSED: N_("handover.status.closed"),
+    RequestStatus.WITHDRAWN: N_("handover.status.withdrawn"),
+    RequestStatus.UNMATCHED: N_("handover.status.unmatched"),
+}
+UNKNOWN_NAME = "—"
+CHAT = frozenset({Directive.HANDOVER_CHAT})
 
 
 def cleared(keep_via: bool = True) -> list[EventType]:
@@ -62,30 +75,44 @@ def cleared(keep_via: bool = True) -> list[EventType]:
     return [SlotSet(slot, None) for slot in slots]
 
 
-def draft_of(tracker: Tracker, language: str) -> Draft:
+def draft_of(turn: Turn) -> Draft:
     """The request as answered so far."""
-    needs = filled(tracker, "needs")
+    needs = filled(turn, "needs")
     return Draft(
-        association_id=filled(tracker, "association") or "",
-        level=filled(tracker, "level") or handover.ANONYMOUS,
-        language=language,
-        departement=filled(tracker, "departement"),
-        form=filled(tracker, "form"),
-        minor=filled(tracker, "minor") == "yes",
+        association_id=filled(turn, "association") or "",
+        level=filled(turn, "level") or handover.ANONYMOUS,
+        language=turn.language,
+        departement=filled(turn, "departement"),
+        form=filled(turn, "form"),
+        minor=filled(turn, "minor") == "yes",
         needs=tuple(needs.split(",")) if needs else (),
-        alias=filled(tracker, "alias"),
-        contact=filled(tracker, "contact"),
-        phone=filled(tracker, "phone"),
-        times=filled(tracker, "times") or "any",
-        code=filled(tracker, "code"),
-        message=filled(tracker, "message"),
-        by_worker=bool(tracker.get_slot(BY_WORKER_SLOT)),
+        alias=filled(turn, "alias"),
+        contact=filled(turn, "contact"),
+        phone=filled(turn, "phone"),
+        times=filled(turn, "times") or "any",
+        code=filled(turn, "code"),
+        message=filled(turn, "message"),
+        by_worker=turn.slot_flag(BY_WORKER_SLOT),
     )
 
 
-def association_name(association_id: str | None) -> str:
-    found = stores.directory().get(association_id) if association_id else None
-    return found.name if found else "—"
+def association_of(association_id: str | None) -> Association | None:
+    """The association of the live directory with this id, if any."""
+    return stores.directory().get(association_id) if association_id else None
+
+
+def name_of(association: Association | None) -> str:
+    """An association's name, or a dash."""
+    return association.name if association else UNKNOWN_NAME
+
+
+def fresh_answers(turn: Turn) -> list[EventType]:
+    """Forget earlier answers, keeping a place and a situation named in this message or just before."""
+    if turn.is_button:  # e.g. "continue" after the safety question: keep what was said
+        keep = {slot_of("departement"), slot_of("form")}
+        return [event for event in cleared() if event["name"] not in keep]
+    found = {"departement": find_departement(turn.text), "form": detect_form(turn.text)}
+    return [*cleared(), *(SlotSet(slot_of(field), value) for field, value in found.items() if value)]
 
 
 class ActionHandoverStart(ScreenAction):
@@ -93,30 +120,17 @@ class ActionHandoverStart(ScreenAction):
 
     action_name = "action_handover_start"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+    def respond(self, turn: Turn) -> Reply:
+        """The questions; the safety question first; or say that no association can be reached."""
+        events = fresh_answers(turn)
         if not stores.directory().reachable():
-            return [Screen(tr(language, "handover.none_reachable"), language, back_to_menu(language))]
-        if not tracker.get_slot(SAFETY_CHECKED_SLOT):
-            return [safety_question(language)]
-        return []
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        text = str(tracker.latest_message.get("text") or "")
-        if text.startswith("/"):  # a button, e.g. "continue" after the safety question: keep what was said
-            keep = {slot_of("departement"), slot_of("form")}
-            events: list[EventType] = [e for e in cleared() if e["name"] not in keep]
-        else:
-            events = [*cleared(), *self._prefilled(text)]
-        if not stores.directory().reachable():
-            return events
-        if not tracker.get_slot(SAFETY_CHECKED_SLOT):
-            return [*events, SlotSet(PENDING_REQUEST_SLOT, payloads.ASSOCIATION)]
-        return [*events, FollowupAction(FORM)]
-
-    @staticmethod
-    def _prefilled(text: str) -> list[EventType]:
-        found = {"departement": find_departement(text), "form": detect_form(text)}
-        return [SlotSet(slot_of(field), value) for field, value in found.items() if value]
+            language = turn.language
+            none = Screen(tr(language, "handover.none_reachable"), language, back_to_menu(language))
+            return Reply.of(none, events=events)
+        if not turn.slot_flag(SAFETY_CHECKED_SLOT):
+            pending = SlotSet(PENDING_REQUEST_SLOT, payloads.ASSOCIATION)
+            return Reply.of(safety_question(turn.language), events=[*events, pending])
+        return Reply.of(events=[*events, FollowupAction(FORM)])
 
 
 class ActionHandoverConsent(ScreenAction):
@@ -124,27 +138,37 @@ class ActionHandoverConsent(ScreenAction):
 
     action_name = "action_handover_consent"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        draft = draft_of(tracker, language)
+    def respond(self, turn: Turn) -> Reply:
+        """The fields as the association will read them, and a fresh nonce for the send button."""
+        language, draft = turn.language, draft_of(turn)
+        name = name_of(association_of(draft.association_id))
         lines = shared_lines(language, draft, departement_name(draft.departement))
-        text = "\n".join(
-            [
-                tr(language, "handover.consent.intro", name=association_name(draft.association_id)),
-                "",
-                *lines,
-                "",
-                tr(language, "handover.consent.note"),
-            ]
-        )
+        intro = tr(language, "handover.consent.intro", name=name)
+        text = "\n".join([intro, "", *lines, "", tr(language, "handover.consent.note")])
         buttons = (
-            Button(tr(language, "handover.button.confirm"), payload("handover_confirm")),
-            Button(tr(language, "handover.button.edit"), payload("handover_edit")),
-            Button(tr(language, "handover.button.cancel"), payload("handover_cancel")),
+            Button(tr(language, "handover.button.confirm"), payloads.handover_confirm()),
+            Button(tr(language, "handover.button.edit"), payloads.handover_edit()),
+            Button(tr(language, "handover.button.cancel"), payloads.handover_cancel()),
         )
-        return [Screen(text, language, buttons, protect=True)]
+        nonce = SlotSet(NONCE_SLOT, secrets.token_hex(8))
+        return Reply.of(Screen(text, language, buttons, protect=True), events=[nonce])
 
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return [SlotSet("ho_nonce", secrets.token_hex(8))]
+
+def submission_key(sender_id: str, nonce: str | None) -> str:
+    """The idempotency key of one consent screen: a second tap on its Send finds the same request."""
+    return hashlib.sha256(f"{sender_id}:{nonce}".encode()).hexdigest()
+
+
+def submit(turn: Turn) -> Created | None:
+    """Store the request with its delivery, once; a second tap finds it; None when nothing to send."""
+    nonce = turn.slot_text(NONCE_SLOT)
+    if not nonce:
+        return None
+    key = submission_key(turn.sender_id, nonce)
+    draft = draft_of(turn)
+    if not draft.association_id:  # answers already cleared by the first tap
+        return stores.handovers().find(key)
+    return stores.handovers().create(turn.sender_id, draft, key)
 
 
 class ActionHandoverSubmit(ScreenAction):
@@ -152,27 +176,19 @@ class ActionHandoverSubmit(ScreenAction):
 
     action_name = "action_handover_submit"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        nonce = tracker.get_slot("ho_nonce")
-        key = hashlib.sha256(f"{tracker.sender_id}:{nonce}".encode()).hexdigest()
-        draft = draft_of(tracker, language)
-        if not nonce or not draft.association_id:  # a second tap finds the request already stored
-            created = stores.handovers().find(key) if nonce else None
-        else:
-            created = stores.handovers().create(tracker.sender_id, draft, key)
+    def respond(self, turn: Turn) -> Reply:
+        """Submit once and say so; the answers are forgotten, the nonce stays for a second tap."""
+        language, created = turn.language, submit(turn)
+        forget = [event for event in cleared(keep_via=False) if event["name"] != NONCE_SLOT]
         if created is None:
-            return [Screen(tr(language, "handover.nothing_to_send"), language, menu_buttons(language))]
+            nothing = Screen(tr(language, "handover.nothing_to_send"), language, menu_buttons(language))
+            return Reply.of(nothing, events=forget)
         msgid = N_("handover.sent") if created.created else N_("handover.already_sent")
-        text = tr(language, msgid, name=association_name(created.association_id), reference=created.reference)
-        buttons = (
-            Button(tr(language, "handover.button.status"), payload("handover_status")),
-            Button(tr(language, "menu.button.back"), payloads.MENU),
-        )
-        return [Screen(text, language, buttons, directives=frozenset({Directive.HANDOVER_CHAT}))]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        # The nonce stays: a second tap on Send must find the request, not create another.
-        return [event for event in cleared(keep_via=False) if event["name"] != "ho_nonce"]
+        name = name_of(association_of(created.association_id))
+        text = tr(language, msgid, name=name, reference=created.reference)
+        status = Button(tr(language, "handover.button.status"), payloads.handover_status())
+        buttons = (status, *back_to_menu(language))
+        return Reply.of(Screen(text, language, buttons, directives=CHAT), events=forget)
 
 
 class ActionHandoverEdit(ScreenAction):
@@ -180,15 +196,16 @@ class ActionHandoverEdit(ScreenAction):
 
     action_name = "action_handover_edit"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        level = filled(tracker, "level")
-        allowed = {"departement", "association", "level", "needs"} | set(handover.LEVEL_FIELDS.get(level, ()))
-        buttons = [
-            Button(tr(language, f"handover.edit.{name}"), payload("handover_change", s=name))
+    def respond(self, turn: Turn) -> Reply:
+        """One button per answer the chosen level has."""
+        level = filled(turn, "level")
+        allowed = ALWAYS_EDITABLE | set(handover.LEVEL_FIELDS.get(level or "", ()))
+        buttons = tuple(
+            Button(tr(turn.language, f"handover.edit.{name}"), payloads.handover_change(name))
             for name in EDITABLE
             if name in allowed
-        ]
-        return [Screen(tr(language, "handover.edit.title"), language, (*buttons,))]
+        )
+        return Reply.of(Screen(tr(turn.language, "handover.edit.title"), turn.language, buttons))
 
 
 class ActionHandoverChange(ScreenAction):
@@ -196,14 +213,12 @@ class ActionHandoverChange(ScreenAction):
 
     action_name = "action_handover_change"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return []
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        fields = EDITABLE.get(entity_value(tracker, "s") or "", ())
+    def respond(self, turn: Turn) -> Reply:
+        """No screen: the form asks the question again."""
+        fields = EDITABLE.get(turn.entity("s") or "", ())
         resets = [SlotSet(slot_of(field), None) for field in fields]
         ticked = [SlotSet(TICKED_SLOT, None)] if "needs" in fields else []
-        return [*resets, *ticked, SlotSet(OTHERS_SLOT, None), FollowupAction(FORM)]
+        return Reply.of(events=[*resets, *ticked, SlotSet(OTHERS_SLOT, None), FollowupAction(FORM)])
 
 
 class ActionHandoverCancel(ScreenAction):
@@ -211,11 +226,28 @@ class ActionHandoverCancel(ScreenAction):
 
     action_name = "action_handover_cancel"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [Screen(tr(language, "handover.cancelled"), language, menu_buttons(language))]
+    def respond(self, turn: Turn) -> Reply:
+        """Say so, and forget."""
+        language = turn.language
+        cancelled = Screen(tr(language, "handover.cancelled"), language, menu_buttons(language))
+        return Reply.of(cancelled, events=cleared(keep_via=False))
 
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return cleared(keep_via=False)
+
+def is_open(request: RequestView) -> bool:
+    """The request can still be withdrawn."""
+    return request.status in OPEN_STATUSES
+
+
+def status_line(language: str, request: RequestView, names: dict[str | None, str]) -> str:
+    """One request: its reference, its association and where it stands."""
+    msgid = STATUS_LINES[RequestStatus(request.status)]
+    return tr(language, msgid, reference=request.reference, name=names[request.association_id])
+
+
+def no_request(language: str) -> Screen:
+    """The person has no request: offer to start one."""
+    buttons = (Button(tr(language, "menu.button.association"), payloads.ASSOCIATION), *back_to_menu(language))
+    return Screen(tr(language, "handover.status.none"), language, buttons)
 
 
 class ActionHandoverStatus(ScreenAction):
@@ -223,30 +255,17 @@ class ActionHandoverStatus(ScreenAction):
 
     action_name = "action_handover_status"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        requests = stores.handovers().requests_of(tracker.sender_id)
+    def respond(self, turn: Turn) -> Reply:
+        """One line per request; withdraw while one is open."""
+        language, requests = turn.language, stores.handovers().requests_of(turn.sender_id)
         if not requests:
-            buttons = (
-                Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
-                *back_to_menu(language),
-            )
-            return [Screen(tr(language, "handover.status.none"), language, buttons)]
-        lines = [
-            tr(
-                language,
-                f"handover.status.{r.status}",
-                reference=r.reference,
-                name=association_name(r.association_id),
-            )
-            for r in requests
-        ]
-        buttons: list[Button] = []
-        if any(r.status in ("waiting", "accepted") for r in requests):
-            buttons.append(Button(tr(language, "handover.button.withdraw"), payload("handover_withdraw")))
-        buttons.extend(back_to_menu(language))
+            return Reply.of(no_request(language))
+        names = {aid: name_of(association_of(aid)) for aid in {r.association_id for r in requests}}
+        lines = [status_line(language, request, names) for request in requests]
+        withdraw = [Button(tr(language, "handover.button.withdraw"), payloads.handover_withdraw())]
+        buttons = (*(withdraw if any(is_open(r) for r in requests) else []), *back_to_menu(language))
         text = tr(language, "handover.status.title") + "\n\n" + "\n".join(lines)
-        chat = frozenset({Directive.HANDOVER_CHAT})
-        return [Screen(text, language, tuple(buttons), protect=True, directives=chat)]
+        return Reply.of(Screen(text, language, buttons, protect=True, directives=CHAT))
 
 
 class ActionHandoverWithdraw(ScreenAction):
@@ -254,16 +273,16 @@ class ActionHandoverWithdraw(ScreenAction):
 
     action_name = "action_handover_withdraw"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        if not any(
-            r.status in ("waiting", "accepted") for r in stores.handovers().requests_of(tracker.sender_id)
-        ):
-            return [Screen(tr(language, "handover.status.none"), language, back_to_menu(language))]
+    def respond(self, turn: Turn) -> Reply:
+        """The question, when a request is still open."""
+        language = turn.language
+        if not any(is_open(r) for r in stores.handovers().requests_of(turn.sender_id)):
+            return Reply.of(Screen(tr(language, "handover.status.none"), language, back_to_menu(language)))
         buttons = (
-            Button(tr(language, "handover.button.withdraw_yes"), payload("handover_withdraw_confirm")),
+            Button(tr(language, "handover.button.withdraw_yes"), payloads.handover_withdraw_confirm()),
             Button(tr(language, "handover.button.withdraw_no"), payloads.MENU),
         )
-        return [Screen(tr(language, "handover.withdraw.question"), language, buttons)]
+        return Reply.of(Screen(tr(language, "handover.withdraw.question"), language, buttons))
 
 
 class ActionHandoverWithdrawConfirm(ScreenAction):
@@ -271,10 +290,11 @@ class ActionHandoverWithdrawConfirm(ScreenAction):
 
     action_name = "action_handover_withdraw_confirm"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        count = stores.handovers().withdraw(tracker.sender_id)
+    def respond(self, turn: Turn) -> Reply:
+        """Withdraw once and say so."""
+        count = stores.handovers().withdraw(turn.sender_id)
         msgid = N_("handover.withdrawn") if count else N_("handover.status.none")
-        return [Screen(tr(language, msgid), language, menu_buttons(language))]
+        return Reply.of(Screen(tr(turn.language, msgid), turn.language, menu_buttons(turn.language)))
 
 
 class ActionHandoverRefer(ActionHandoverStart):
@@ -282,33 +302,24 @@ class ActionHandoverRefer(ActionHandoverStart):
 
     action_name = "action_handover_refer"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        intro = Screen(tr(language, "handover.refer.intro"), language)
-        return [intro, *super().screens(language, tracker)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return [*super().events(language, tracker), SlotSet(BY_WORKER_SLOT, True)]
+    def respond(self, turn: Turn) -> Reply:
+        """A word for the worker, then the start of the questions."""
+        start = super().respond(turn)
+        intro = Screen(tr(turn.language, "handover.refer.intro"), turn.language)
+        return Reply((intro, *start.screens), (*start.events, SlotSet(BY_WORKER_SLOT, True)))
 
 
 class ActionHandoverVia(ScreenAction):
     """Opened from a worker's hand-off link: language set, association proposed first, nothing sent yet."""
 
     action_name = "action_handover_via"
+    follows_language_button = True
 
-    def language(self, tracker: Tracker) -> str:
-        from actions.conversation import chosen_language
-
-        return chosen_language(tracker) or super().language(tracker)
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        name = association_name(entity_value(tracker, "a"))
-        buttons = (
-            Button(tr(language, "handover.button.start"), payloads.ASSOCIATION),
-            *menu_buttons(language),
-        )
-        return [Screen(tr(language, "handover.via", name=name), language, buttons)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        association = entity_value(tracker, "a")
-        known = association if stores.directory().get(association or "") else None
-        return [SlotSet(VIA_SLOT, known), SlotSet("language_chosen", True)]
+    def respond(self, turn: Turn) -> Reply:
+        """Name the association of the link and offer to start; remember it for the questions."""
+        language, association = turn.language, association_of(turn.entity("a"))
+        start = Button(tr(language, "handover.button.start"), payloads.ASSOCIATION)
+        buttons = (start, *menu_buttons(language))
+        screen = Screen(tr(language, "handover.via", name=name_of(association)), language, buttons)
+        via = SlotSet(VIA_SLOT, association.id if association else None)
+        return Reply.of(screen, events=[via, SlotSet(LANGUAGE_CHOSEN_SLOT, True)])

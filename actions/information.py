@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
-
-from actions.base import ScreenAction
+from actions.base import Reply, ScreenAction, Turn
 from core.common_screens import back_to_menu
 from core.i18n import N_, tr
 from core.screens import Screen
@@ -25,9 +23,10 @@ class InformationAction(ScreenAction):
     body_msgid = ""
     source_msgid = ""
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        text = sourced(language, self.body_msgid, self.source_msgid)
-        return [Screen(text, language, back_to_menu(language))]
+    def respond(self, turn: Turn) -> Reply:
+        """The answer, its source, and the way back."""
+        text = sourced(turn.language, self.body_msgid, self.source_msgid)
+        return Reply.of(Screen(text, turn.language, back_to_menu(turn.language)))
 
 
 class ActionAssociationInfo(InformationAction):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from functools import cache
 
-from actions.base import ScreenAction, entity_value, latest_intent
+from rasa_sdk.events import SlotSet
+
+from actions.base import Reply, ScreenAction, Turn
 from core import payloads
+from core.common_screens import back_to_menu, erase_button
 from core.i18n import N_, tr
 from core.rights import RightsContent, RightsItem, Topic, load
 from core.screens import Button, Screen
@@ -17,44 +19,49 @@ URGENT_TOPICS = {"numbers", "shelter"}
 ITEM_ENTITY = "item"
 
 
-def item_payload(intent: str, item: RightsItem) -> str:
-    """A button payload naming one rights item (well under Telegram's 64 bytes)."""
-    return payloads.make(intent, **{ITEM_ENTITY: item.id})
+@cache
+def urgent_intents() -> frozenset[str]:
+    """The intents of the urgent topics."""
+    return frozenset(topic.intent for topic in load().topics if topic.id in URGENT_TOPICS)
 
 
-def open_payload(content: RightsContent, item: RightsItem) -> str:
+def open_payload(item: RightsItem) -> str:
     """The payload that shows an item: a topic's intent, or a follow-up by id."""
-    return "/" + item.intent if isinstance(item, Topic) else item_payload("rights_followup", item)
+    return payloads.intent_only(item.intent) if isinstance(item, Topic) else payloads.rights_followup(item.id)
 
 
 def answer_screen(language: str, content: RightsContent, item: RightsItem) -> Screen:
     """An answer, the offer of an association, and what to do next."""
     topic = content.topic_of(item)
     text = tr(language, item.text_msgid) + "\n\n" + tr(language, "rights.offer_association")
-    buttons = [Button(tr(language, "rights.button.source"), item_payload("rights_source", item))]
+    buttons = [Button(tr(language, "rights.button.source"), payloads.rights_source(item.id))]
     buttons += [
-        Button(tr(language, followup.label_msgid), open_payload(content, followup))
+        Button(tr(language, followup.label_msgid), open_payload(followup))
         for followup in topic.followups
         if followup.id != item.id
     ]
     buttons += [
         Button(tr(language, "menu.button.association"), payloads.ASSOCIATION),
         Button(tr(language, "rights.button.topics"), payloads.RIGHTS),
-        Button(tr(language, "menu.button.erase"), payloads.ERASE),  # quick exit on every detail
+        erase_button(language),  # quick exit on every detail
     ]
     return Screen(text, language, tuple(buttons), protect=True)  # details: no forwarding or saving
 
 
 def topics_screen(language: str, content: RightsContent, lead_msgid: str) -> Screen:
     """The list of topics, one button each."""
-    buttons = [Button(tr(language, t.label_msgid), open_payload(content, t)) for t in content.topics]
-    buttons.append(Button(tr(language, "menu.button.back"), payloads.MENU))
-    return Screen(tr(language, lead_msgid), language, tuple(buttons))
+    buttons = [Button(tr(language, t.label_msgid), open_payload(t)) for t in content.topics]
+    return Screen(tr(language, lead_msgid), language, (*buttons, *back_to_menu(language)))
 
 
-def entity_item(tracker: Tracker, content: RightsContent) -> RightsItem | None:
+def which_topic(language: str, content: RightsContent) -> Reply:
+    """No topic is known yet: offer them all."""
+    return Reply.of(topics_screen(language, content, N_("rights.which_topic")))
+
+
+def entity_item(turn: Turn, content: RightsContent) -> RightsItem | None:
     """The item named by a button payload, if any."""
-    item_id = entity_value(tracker, ITEM_ENTITY)
+    item_id = turn.entity(ITEM_ENTITY)
     return content.item(item_id) if item_id else None
 
 
@@ -63,8 +70,9 @@ class ActionRightsMenu(ScreenAction):
 
     action_name = "action_rights_menu"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [topics_screen(language, load(), N_("rights.overview"))]
+    def respond(self, turn: Turn) -> Reply:
+        """The overview and the topics."""
+        return Reply.of(topics_screen(turn.language, load(), N_("rights.overview")))
 
 
 class ActionRightsTopic(ScreenAction):
@@ -73,22 +81,17 @@ class ActionRightsTopic(ScreenAction):
     action_name = "action_rights_topic"
     sensitive = True
 
-    def topic(self, tracker: Tracker) -> Topic | None:
-        return load().topic_for_intent(latest_intent(tracker))
+    def needs_safety_check(self, turn: Turn) -> bool:
+        """The emergency numbers and tonight's shelter never wait for the safety question."""
+        return super().needs_safety_check(turn) and turn.intent not in urgent_intents()
 
-    def needs_safety_check(self, tracker: Tracker) -> bool:
-        topic = self.topic(tracker)
-        return super().needs_safety_check(tracker) and not (topic and topic.id in URGENT_TOPICS)
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        topic = self.topic(tracker)
+    def respond(self, turn: Turn) -> Reply:
+        """The topic's answer, remembered for short follow-ups; the topics when none matches."""
+        content = load()
+        topic = content.topic_for_intent(turn.intent)
         if topic is None:
-            return [topics_screen(language, load(), N_("rights.which_topic"))]
-        return [answer_screen(language, load(), topic)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        topic = self.topic(tracker)
-        return [SlotSet(TOPIC_SLOT, topic.id)] if topic else []
+            return which_topic(turn.language, content)
+        return Reply.of(answer_screen(turn.language, content, topic), events=[SlotSet(TOPIC_SLOT, topic.id)])
 
 
 class ActionRightsFollowup(ScreenAction):
@@ -97,22 +100,21 @@ class ActionRightsFollowup(ScreenAction):
     action_name = "action_rights_followup"
     sensitive = True
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+    def respond(self, turn: Turn) -> Reply:
+        """The follow-up named by a button, or the one of the current topic the question asks about."""
         content = load()
-        item = entity_item(tracker, content)
-        topic = content.topic(tracker.get_slot(TOPIC_SLOT))
-        if item is None and topic is not None:
-            item = topic.followup_answering(latest_intent(tracker) or "")
-            if item is None:  # nothing specific: say so and keep the topic's options at hand
-                options = answer_screen(language, content, topic)
-                return [Screen(tr(language, "rights.followup_unknown"), language, options.buttons)]
-        if item is None:
-            return [topics_screen(language, content, N_("rights.which_topic"))]
-        return [answer_screen(language, content, item)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        item = entity_item(tracker, load())
-        return [SlotSet(TOPIC_SLOT, load().topic_of(item).id)] if item else []
+        pressed = entity_item(turn, content)
+        if pressed is not None:
+            remembered = SlotSet(TOPIC_SLOT, content.topic_of(pressed).id)
+            return Reply.of(answer_screen(turn.language, content, pressed), events=[remembered])
+        topic = content.topic(turn.slot_text(TOPIC_SLOT))
+        if topic is None:
+            return which_topic(turn.language, content)
+        asked = topic.followup_answering(turn.intent or "")
+        if asked is None:  # nothing specific: say so and keep the topic's options at hand
+            options = answer_screen(turn.language, content, topic).buttons
+            return Reply.of(Screen(tr(turn.language, "rights.followup_unknown"), turn.language, options))
+        return Reply.of(answer_screen(turn.language, content, asked))
 
 
 class ActionRightsSource(ScreenAction):
@@ -121,16 +123,17 @@ class ActionRightsSource(ScreenAction):
     action_name = "action_rights_source"
     sensitive = True
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+    def respond(self, turn: Turn) -> Reply:
+        """The sources and the review date of the item a button names."""
         content = load()
-        item = entity_item(tracker, content)
+        item = entity_item(turn, content)
         if item is None:
-            return [topics_screen(language, content, N_("rights.which_topic"))]
+            return which_topic(turn.language, content)
         lines = "\n".join(f"• {source}" for source in item.sources)
-        text = tr(language, "rights.source.text", sources=lines, date=item.reviewed.isoformat())
+        text = tr(turn.language, "rights.source.text", sources=lines, date=item.reviewed.isoformat())
         buttons = (
-            Button(tr(language, "rights.button.back_to_answer"), open_payload(content, item)),
-            Button(tr(language, "rights.button.topics"), payloads.RIGHTS),
-            Button(tr(language, "menu.button.erase"), payloads.ERASE),
+            Button(tr(turn.language, "rights.button.back_to_answer"), open_payload(item)),
+            Button(tr(turn.language, "rights.button.topics"), payloads.RIGHTS),
+            erase_button(turn.language),
         )
-        return [Screen(text, language, buttons, protect=True)]
+        return Reply.of(Screen(text, turn.language, buttons, protect=True))

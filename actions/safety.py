@@ -1,21 +1,22 @@
-"""Emergency numbers and erasing the conversation."""
+"""Emergency numbers, erasing the conversation, auto-erase and the safety question."""
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions.base import (
     AUTO_ERASE_SLOT,
     PENDING_REQUEST_SLOT,
     SAFETY_CHECKED_SLOT,
+    Reply,
     ScreenAction,
-    auto_erase_seconds,
-    entity_value,
+    Turn,
+    delay_changed,
     safety_question,
 )
+from actions.screening import in_progress
 from core import payloads
-from core.common_screens import back_to_menu, emergency
+from core.common_screens import back_to_menu, emergency, erase_button
 from core.i18n import N_, tr
 from core.screens import Button, Directive, Screen
 
@@ -25,14 +26,13 @@ class ActionEmergency(ScreenAction):
 
     action_name = "action_emergency"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        from actions.screening import in_progress
-
-        screen = emergency(language)
-        if in_progress(tracker):  # danger interrupted the screening: it can be resumed
-            resume = Button(tr(language, "screening.button.resume"), "/screening_resume")
-            screen = Screen(screen.text, language, (resume, *screen.buttons))
-        return [screen]
+    def respond(self, turn: Turn) -> Reply:
+        """The numbers and the menu; a resume button first when danger interrupted the screening."""
+        screen = emergency(turn.language)
+        if in_progress(turn):
+            resume = Button(tr(turn.language, "screening.button.resume"), payloads.screening_resume())
+            screen = Screen(screen.text, turn.language, (resume, *screen.buttons))
+        return Reply.of(screen)
 
 
 class ActionEraseConversation(ScreenAction):
@@ -40,9 +40,10 @@ class ActionEraseConversation(ScreenAction):
 
     action_name = "action_erase_conversation"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        text = tr(language, "erase.done")
-        return [Screen(text, language, directives=frozenset({Directive.ERASE}))]
+    def respond(self, turn: Turn) -> Reply:
+        """The confirmation, carrying the erase directive."""
+        text = tr(turn.language, "erase.done")
+        return Reply.of(Screen(text, turn.language, directives=frozenset({Directive.ERASE})))
 
 
 AUTO_ERASE_CHOICES = (0, 300, 3600, 86400)  # off, 5 minutes, 1 hour, 24 hours
@@ -62,10 +63,17 @@ def auto_erase_buttons(language: str) -> tuple[Button, ...]:
     )
 
 
-def chosen_seconds(tracker: Tracker) -> int | None:
+def auto_erase_choices(turn: Turn) -> Screen:
+    """The delays, with the current one named."""
+    current = tr(turn.language, AUTO_ERASE_LABELS[turn.erase_after or 0])
+    text = tr(turn.language, "auto_erase.prompt", current=current)
+    return Screen(text, turn.language, auto_erase_buttons(turn.language))
+
+
+def chosen_seconds(turn: Turn) -> int | None:
     """The delay carried by an auto-erase button, if it is one of the choices."""
     try:
-        seconds = int(entity_value(tracker, "seconds") or "")
+        seconds = int(turn.entity("seconds") or "")
     except ValueError:
         return None
     return seconds if seconds in AUTO_ERASE_CHOICES else None
@@ -76,11 +84,9 @@ class ActionAutoErase(ScreenAction):
 
     action_name = "action_auto_erase"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        current = tr(language, AUTO_ERASE_LABELS[auto_erase_seconds(tracker) or 0])
-        return [
-            Screen(tr(language, "auto_erase.prompt", current=current), language, auto_erase_buttons(language))
-        ]
+    def respond(self, turn: Turn) -> Reply:
+        """The choices."""
+        return Reply.of(auto_erase_choices(turn))
 
 
 class ActionSetAutoErase(ScreenAction):
@@ -88,30 +94,28 @@ class ActionSetAutoErase(ScreenAction):
 
     action_name = "action_set_auto_erase"
 
-    def erase_after(self, tracker: Tracker) -> int | None:
-        seconds = chosen_seconds(tracker)
-        return auto_erase_seconds(tracker) if seconds is None else (seconds or None)
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        seconds = chosen_seconds(tracker)
+    def respond(self, turn: Turn) -> Reply:
+        """Confirm the new delay and apply it; an unknown delay shows the choices again."""
+        seconds = chosen_seconds(turn)
         if seconds is None:
-            return ActionAutoErase().screens(language, tracker)
-        text = tr(language, "auto_erase.set", current=tr(language, AUTO_ERASE_LABELS[seconds]))
-        changed = frozenset({Directive.AUTO_ERASE_CHANGED})
-        return [Screen(text, language, back_to_menu(language), directives=changed)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        seconds = chosen_seconds(tracker)
-        return [] if seconds is None else [SlotSet(AUTO_ERASE_SLOT, seconds or None)]
+            return Reply.of(auto_erase_choices(turn))
+        text = tr(turn.language, "auto_erase.set", current=tr(turn.language, AUTO_ERASE_LABELS[seconds]))
+        screen = delay_changed(Screen(text, turn.language, back_to_menu(turn.language)), seconds)
+        return Reply.of(screen, events=[SlotSet(AUTO_ERASE_SLOT, seconds or None)])
 
 
 WATCHED_AUTO_ERASE = 300  # someone may look at the phone: messages go after 5 minutes
+SAFETY_ANSWERS = ("safe", "watched")
 
 
-def safety_value(tracker: Tracker) -> str | None:
-    """The answer carried by a safety button."""
-    value = entity_value(tracker, "safety")
-    return value if value in {"safe", "watched"} else None
+def safety_buttons(turn: Turn) -> tuple[Button, ...]:
+    """Continue with the request kept before the question, make the phone safer, or erase."""
+    pending = turn.slot_text(PENDING_REQUEST_SLOT) or payloads.MENU
+    return (
+        Button(tr(turn.language, "safety.button.continue"), pending),
+        Button(tr(turn.language, "safety.button.phone"), payloads.PHONE_SAFETY),
+        erase_button(turn.language),
+    )
 
 
 class ActionSafetyAnswer(ScreenAction):
@@ -119,32 +123,18 @@ class ActionSafetyAnswer(ScreenAction):
 
     action_name = "action_safety_answer"
 
-    def erase_after(self, tracker: Tracker) -> int | None:
-        watched = safety_value(tracker) == "watched"
-        return WATCHED_AUTO_ERASE if watched else auto_erase_seconds(tracker)
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        answer = safety_value(tracker)
-        if answer is None:
-            return [safety_question(language)]
-        pending = tracker.get_slot(PENDING_REQUEST_SLOT) or payloads.MENU
-        buttons = (
-            Button(tr(language, "safety.button.continue"), pending),
-            Button(tr(language, "safety.button.phone"), payloads.PHONE_SAFETY),
-            Button(tr(language, "menu.button.erase"), payloads.ERASE),
-        )
+    def respond(self, turn: Turn) -> Reply:
+        """Acknowledge the answer and offer to go on; an unknown answer asks again."""
+        answer = turn.entity("safety")
+        if answer not in SAFETY_ANSWERS:
+            return Reply.of(safety_question(turn.language))
+        answered = [SlotSet(SAFETY_CHECKED_SLOT, True), SlotSet(PENDING_REQUEST_SLOT, None)]
         msgid = N_("safety.watched") if answer == "watched" else N_("safety.safe")
-        directives = frozenset({Directive.AUTO_ERASE_CHANGED}) if answer == "watched" else frozenset()
-        return [Screen(tr(language, msgid), language, buttons, directives=directives)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        answer = safety_value(tracker)
-        if answer is None:
-            return []
-        events: list[EventType] = [SlotSet(SAFETY_CHECKED_SLOT, True), SlotSet(PENDING_REQUEST_SLOT, None)]
-        if answer == "watched":
-            events.append(SlotSet(AUTO_ERASE_SLOT, WATCHED_AUTO_ERASE))
-        return events
+        screen = Screen(tr(turn.language, msgid), turn.language, safety_buttons(turn))
+        if answer == "safe":
+            return Reply.of(screen, events=answered)
+        watched = SlotSet(AUTO_ERASE_SLOT, WATCHED_AUTO_ERASE)
+        return Reply.of(delay_changed(screen, WATCHED_AUTO_ERASE), events=[*answered, watched])
 
 
 class ActionPhoneSafety(ScreenAction):
@@ -152,10 +142,11 @@ class ActionPhoneSafety(ScreenAction):
 
     action_name = "action_phone_safety"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
+    def respond(self, turn: Turn) -> Reply:
+        """The card, protected from forwarding."""
         buttons = (
-            Button(tr(language, "safety.button.auto_erase"), payloads.AUTO_ERASE),
-            Button(tr(language, "safety.button.codeword"), payloads.CODE_WORD),
-            *back_to_menu(language),
+            Button(tr(turn.language, "safety.button.auto_erase"), payloads.AUTO_ERASE),
+            Button(tr(turn.language, "safety.button.codeword"), payloads.CODE_WORD),
+            *back_to_menu(turn.language),
         )
-        return [Screen(tr(language, "safety.phone_card"), language, buttons, protect=True)]
+        return Reply.of(Screen(tr(turn.language, "safety.phone_card"), turn.language, buttons, protect=True))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
+from collections.abc import Callable
+
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.base import ScreenAction, entity_value
+from actions.base import Reply, ScreenAction, Turn
 from core import payloads
+from core.common_screens import back_to_menu, erase_button
 from core.i18n import N_, tr
-from core.payloads import make as payload
+from core.payloads import make as payload  # noqa: F401 - tests/e2e import it from here; nothing here calls it
 from core.rights import load as load_rights
 from core.screening import ANSWERS, VERSIONS, Question
 from core.screening import load as load_screening
@@ -23,52 +25,59 @@ ANSWER_LABELS = {
     "no": N_("screening.button.no"),
     "skip": N_("screening.button.skip"),
 }
-CONTROLS = {
-    "back": ("screening_back", N_("screening.button.back")),
-    "pause": ("screening_pause", N_("screening.button.pause")),
-    "stop": ("screening_stop", N_("screening.button.stop")),
-    "resume": ("screening_resume", N_("screening.button.resume")),
-    "start": ("screening_restart", N_("screening.button.start")),
+CONTROLS: dict[str, tuple[Callable[[], str], str]] = {
+    "back": (payloads.screening_back, N_("screening.button.back")),
+    "pause": (payloads.screening_pause, N_("screening.button.pause")),
+    "stop": (payloads.screening_stop, N_("screening.button.stop")),
+    "resume": (payloads.screening_resume, N_("screening.button.resume")),
+    "start": (payloads.screening_restart, N_("screening.button.start")),
 }
 
 
-def state(tracker: Tracker) -> tuple[str | None, list[str]]:
+def state(turn: Turn) -> tuple[str | None, list[str]]:
     """The version in progress (or None) and the answers given so far."""
-    version = tracker.get_slot(VERSION_SLOT)
-    return (version if version in VERSIONS else None), list(tracker.get_slot(ANSWERS_SLOT) or [])
+    version = turn.slot_text(VERSION_SLOT)
+    return (version if version in VERSIONS else None), turn.slot_list(ANSWERS_SLOT)
+
+
+def in_progress(turn: Turn) -> bool:
+    """A screening is under way (for the emergency screen's resume button)."""
+    return state(turn)[0] is not None
 
 
 def control_buttons(language: str, *keys: str) -> tuple[Button, ...]:
-    buttons = tuple(Button(tr(language, CONTROLS[key][1]), payload(CONTROLS[key][0])) for key in keys)
-    return (*buttons, Button(tr(language, "menu.button.erase"), payloads.ERASE))
+    """The named controls, then the quick exit."""
+    buttons = tuple(Button(tr(language, CONTROLS[key][1]), CONTROLS[key][0]()) for key in keys)
+    return (*buttons, erase_button(language))
 
 
 def age_screen(language: str) -> Screen:
+    """The introduction and the age question that chooses the version."""
     text = tr(language, "screening.text.intro") + "\n\n" + tr(language, "screening.text.age_question")
     buttons = (
-        Button(tr(language, "screening.button.over18"), payload("screening_age", age="adult")),
-        Button(tr(language, "screening.button.under18"), payload("screening_age", age="minor")),
+        Button(tr(language, "screening.button.over18"), payloads.screening_age("adult")),
+        Button(tr(language, "screening.button.under18"), payloads.screening_age("minor")),
         *control_buttons(language, "stop"),
     )
     return Screen(text, language, buttons, protect=True)
 
 
 def question_screen(language: str, version: str, index: int) -> Screen:
+    """One question, its progress, the answers and the controls."""
     questions = load_screening().questions(version)
     progress = tr(language, "screening.text.progress", number=index + 1, total=len(questions))
     text = progress + "\n" + tr(language, questions[index].question_msgid)
     answers = tuple(
-        Button(tr(language, ANSWER_LABELS[answer]), payload("screening_answer", answer=answer))
-        for answer in ANSWERS
+        Button(tr(language, ANSWER_LABELS[answer]), payloads.screening_answer(answer)) for answer in ANSWERS
     )
-    return Screen(
-        text, language, (*answers, *control_buttons(language, "back", "pause", "stop")), protect=True
-    )
+    controls = control_buttons(language, "back", "pause", "stop")
+    return Screen(text, language, (*answers, *controls), protect=True)
 
 
 def chunks(lines: list[str], limit: int = MAX_SCREEN) -> list[str]:
     """Group lines into texts that fit a phone screen."""
-    texts, current = [], ""
+    texts: list[str] = []
+    current = ""
     for line in lines:
         candidate = f"{current}\n{line}" if current else line
         if current and len(candidate) > limit:
@@ -80,12 +89,14 @@ def chunks(lines: list[str], limit: int = MAX_SCREEN) -> list[str]:
 
 def rights_buttons(language: str, found: list[Question]) -> list[Button]:
     """Links to the rights topics the findings point to, most relevant first."""
-    content, seen, buttons = load_rights(), [], []
+    content = load_rights()
+    seen: list[str] = []
+    buttons: list[Button] = []
     for topic_id in (t for q in found for t in q.rights):
         topic = content.topic(topic_id)
         if topic and topic_id not in seen and len(seen) < MAX_RIGHTS_LINKS:
             seen.append(topic_id)
-            buttons.append(Button(tr(language, topic.label_msgid), "/" + topic.intent))
+            buttons.append(Button(tr(language, topic.label_msgid), payloads.intent_only(topic.intent)))
     return buttons
 
 
@@ -96,7 +107,7 @@ def result_screens(language: str, version: str, answers: list[str]) -> list[Scre
     closing = [Button(tr(language, "menu.button.association"), payloads.ASSOCIATION)]
     if any(q.danger for q in found):
         closing.append(Button(tr(language, "menu.button.emergency"), payloads.EMERGENCY))
-    closing += [Button(tr(language, "menu.button.back"), payloads.MENU), *control_buttons(language)]
+    closing += [*back_to_menu(language), *control_buttons(language)]
     if found:
         lines = [tr(language, "screening.text.result_intro")] + [
             f"• {tr(language, q.finding_msgid)}" for q in found
@@ -127,14 +138,13 @@ class ActionScreeningStart(ScreeningAction):
 
     action_name = "action_screening_start"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version, _ = state(tracker)
-        if version:
-            text = tr(language, "screening.text.paused")
-            return [
-                Screen(text, language, control_buttons(language, "resume", "start", "stop"), protect=True)
-            ]
-        return [age_screen(language)]
+    def respond(self, turn: Turn) -> Reply:
+        """Offer to resume a screening in progress, or start one."""
+        if not in_progress(turn):
+            return Reply.of(age_screen(turn.language))
+        buttons = control_buttons(turn.language, "resume", "start", "stop")
+        paused = tr(turn.language, "screening.text.paused")
+        return Reply.of(Screen(paused, turn.language, buttons, protect=True))
 
 
 class ActionScreeningAge(ScreeningAction):
@@ -142,13 +152,13 @@ class ActionScreeningAge(ScreeningAction):
 
     action_name = "action_screening_age"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version = entity_value(tracker, "age")
-        return [question_screen(language, version, 0) if version in VERSIONS else age_screen(language)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        version = entity_value(tracker, "age")
-        return [SlotSet(VERSION_SLOT, version), SlotSet(ANSWERS_SLOT, [])] if version in VERSIONS else []
+    def respond(self, turn: Turn) -> Reply:
+        """The first question of the chosen version; the age question again without one."""
+        version = turn.entity("age")
+        if version not in VERSIONS:
+            return Reply.of(age_screen(turn.language))
+        started = [SlotSet(VERSION_SLOT, version), SlotSet(ANSWERS_SLOT, [])]
+        return Reply.of(question_screen(turn.language, version, 0), events=started)
 
 
 class ActionScreeningAnswer(ScreeningAction):
@@ -156,26 +166,19 @@ class ActionScreeningAnswer(ScreeningAction):
 
     action_name = "action_screening_answer"
 
-    def _next(self, tracker: Tracker) -> tuple[str | None, list[str]]:
-        version, answers = state(tracker)
-        answer = entity_value(tracker, "answer")
-        if version and answer in ANSWERS:
-            answers.append(answer)
-        return version, answers
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version, answers = self._next(tracker)
+    def respond(self, turn: Turn) -> Reply:
+        """Keep the answer and ask the next question; after the last, show the result and forget."""
+        version, answers = state(turn)
         if version is None:
-            return [age_screen(language)]
+            return Reply.of(age_screen(turn.language))
+        answer = turn.entity("answer")
+        if answer in ANSWERS:
+            answers.append(answer)
         if len(answers) >= len(load_screening().questions(version)):
-            return result_screens(language, version, answers)
-        return [question_screen(language, version, len(answers))]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        version, answers = self._next(tracker)
-        if version and len(answers) >= len(load_screening().questions(version)):
-            return cleared()  # the result is shown once; nothing of the answers remains
-        return [SlotSet(ANSWERS_SLOT, answers)] if version else []
+            # The result is shown once; nothing of the answers remains.
+            return Reply.of(*result_screens(turn.language, version, answers), events=cleared())
+        kept = SlotSet(ANSWERS_SLOT, answers)
+        return Reply.of(question_screen(turn.language, version, len(answers)), events=[kept])
 
 
 class ActionScreeningBack(ScreeningAction):
@@ -183,15 +186,13 @@ class ActionScreeningBack(ScreeningAction):
 
     action_name = "action_screening_back"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version, answers = state(tracker)
+    def respond(self, turn: Turn) -> Reply:
+        """The previous question, forgetting its answer; the age question from the first."""
+        version, answers = state(turn)
         if version is None or not answers:
-            return [age_screen(language)]
-        return [question_screen(language, version, len(answers) - 1)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        version, answers = state(tracker)
-        return [SlotSet(ANSWERS_SLOT, answers[:-1])] if version and answers else cleared()
+            return Reply.of(age_screen(turn.language), events=cleared())
+        back = [SlotSet(ANSWERS_SLOT, answers[:-1])]
+        return Reply.of(question_screen(turn.language, version, len(answers) - 1), events=back)
 
 
 class ActionScreeningPause(ScreeningAction):
@@ -200,12 +201,10 @@ class ActionScreeningPause(ScreeningAction):
     action_name = "action_screening_pause"
     sensitive = False
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        buttons = (
-            *control_buttons(language, "resume", "stop"),
-            Button(tr(language, "menu.button.back"), payloads.MENU),
-        )
-        return [Screen(tr(language, "screening.text.paused"), language, buttons)]
+    def respond(self, turn: Turn) -> Reply:
+        """Say it is paused; resume, stop or the menu."""
+        buttons = (*control_buttons(turn.language, "resume", "stop"), *back_to_menu(turn.language))
+        return Reply.of(Screen(tr(turn.language, "screening.text.paused"), turn.language, buttons))
 
 
 class ActionScreeningResume(ScreeningAction):
@@ -213,9 +212,12 @@ class ActionScreeningResume(ScreeningAction):
 
     action_name = "action_screening_resume"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        version, answers = state(tracker)
-        return [question_screen(language, version, len(answers)) if version else age_screen(language)]
+    def respond(self, turn: Turn) -> Reply:
+        """The current question, or the age question when none is under way."""
+        version, answers = state(turn)
+        if version is None:
+            return Reply.of(age_screen(turn.language))
+        return Reply.of(question_screen(turn.language, version, len(answers)))
 
 
 class ActionScreeningStop(ScreeningAction):
@@ -224,24 +226,17 @@ class ActionScreeningStop(ScreeningAction):
     action_name = "action_screening_stop"
     sensitive = False
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        menu = Button(tr(language, "menu.button.back"), payloads.MENU)
-        return [Screen(tr(language, "screening.text.stopped"), language, (menu,))]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return cleared()
+    def respond(self, turn: Turn) -> Reply:
+        """Say it stopped, and forget."""
+        text = tr(turn.language, "screening.text.stopped")
+        return Reply.of(Screen(text, turn.language, back_to_menu(turn.language)), events=cleared())
 
 
-class ActionScreeningRestart(ActionScreeningStop):
+class ActionScreeningRestart(ScreeningAction):
     """Start again from the age question, forgetting the earlier answers."""
 
     action_name = "action_screening_restart"
-    sensitive = True
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [age_screen(language)]
-
-
-def in_progress(tracker: Tracker) -> bool:
-    """A screening is under way (for the emergency screen's resume button)."""
-    return state(tracker)[0] is not None
+    def respond(self, turn: Turn) -> Reply:
+        """The age question, with nothing kept."""
+        return Reply.of(age_screen(turn.language), events=cleared())

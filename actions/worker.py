@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions import stores
-from actions.base import ScreenAction, entity_value
+from actions.base import Reply, ScreenAction, Turn
 from core import payloads
 from core.common_screens import back_to_menu
+from core.directory import Association
 from core.handoff_link import start_parameter
 from core.i18n import tr
 from core.languages import NATIVE_NAMES, SUPPORTED
-from core.payloads import make as payload
+from core.payloads import make as payload  # noqa: F401 - tests/e2e import it from here; nothing here calls it
 from core.screens import Button, Directive, Screen
 from core.worker import load
 from core.worker_profiles import detect_profile
@@ -26,21 +26,24 @@ from core.worker_profiles import detect_profile
 PROFILE_SLOT = "worker_profile"
 FORM_SLOT = "worker_form"
 TICKED_SLOT = "worker_ticked"
+KEEP_PROFILE = "_"  # the checklists again, with the profile already chosen
+OTHER_PROFILE = "other"
+MAX_HANDOFF_ASSOCIATIONS = 10
+MAX_BUTTON_NAME = 60
 
 
 def profiles_screen(language: str) -> Screen:
+    """One button per profile."""
     buttons = tuple(
-        Button(tr(language, f"worker.profile.{p}.title"), payload("worker_profile", p=p))
-        for p in load().profiles
+        Button(tr(language, f"worker.profile.{p}.title"), payloads.worker_profile(p)) for p in load().profiles
     )
     return Screen(tr(language, "worker.choose_profile"), language, buttons)
 
 
 def forms_screen(language: str) -> Screen:
-    buttons = [
-        Button(tr(language, f"worker.form.{f}.title"), payload("worker_form", f=f)) for f in load().forms
-    ]
-    buttons.append(Button(tr(language, "worker.button.talk"), payload("worker_talk")))
+    """One button per checklist, the talk card, and the profiles."""
+    buttons = [Button(tr(language, f"worker.form.{f}.title"), payloads.worker_form(f)) for f in load().forms]
+    buttons.append(Button(tr(language, "worker.button.talk"), payloads.worker_talk()))
     buttons.append(Button(tr(language, "worker.button.profiles"), payloads.PROFESSIONAL))
     return Screen(tr(language, "worker.choose_form"), language, tuple(buttons))
 
@@ -51,44 +54,55 @@ def checklist_screen(language: str, form: str, ticked: list[str]) -> Screen:
     lines = [tr(language, f"worker.form.{form}.title"), tr(language, "worker.checklist.help"), ""]
     lines += [f"{n}. {tr(language, f'worker.item.{item.id}')}" for n, item in enumerate(items, 1)]
     toggles = tuple(
-        Button(
-            ("☑ " if item.id in ticked else "☐ ") + str(n), payload("worker_toggle", i=item.id), compact=True
-        )
+        Button(("☑ " if item.id in ticked else "☐ ") + str(n), payloads.worker_toggle(item.id), compact=True)
         for n, item in enumerate(items, 1)
     )
-    done = Button(tr(language, "worker.button.done", count=len(ticked)), payload("worker_done"))
-    back = Button(tr(language, "worker.button.forms"), payload("worker_profile", p="_"))
+    done = Button(tr(language, "worker.button.done", count=len(ticked)), payloads.worker_done())
+    back = Button(tr(language, "worker.button.forms"), payloads.worker_profile(KEEP_PROFILE))
     return Screen("\n".join(lines), language, (*toggles, done, back))
+
+
+def known_profile(profile: str | None) -> str:
+    """The profile if it is one of the content's, else "other"."""
+    return profile if profile is not None and profile in load().profiles else OTHER_PROFILE
+
+
+def next_steps_buttons(language: str, profile: str) -> tuple[Button, ...]:
+    """Refer, hand-off link, talk card, checklists, menu."""
+    return (
+        Button(tr(language, "worker.button.refer"), payloads.handover_refer()),
+        Button(tr(language, "worker.button.handoff"), payloads.worker_handoff()),
+        Button(tr(language, "worker.button.talk"), payloads.worker_talk()),
+        Button(tr(language, "worker.button.forms"), payloads.worker_profile(profile)),
+        *back_to_menu(language),
+    )
 
 
 def summary_screens(language: str, profile: str | None, ticked: list[str]) -> list[Screen]:
     """Counts per family, spotting versus identification, next steps for the profile."""
     content = load()
-    families = Counter(content.item(i).family for i in ticked if content.item(i))
+    families = Counter(item.family for item in (content.item(i) for i in ticked) if item is not None)
     if families:
         counts = [f"• {tr(language, f'worker.family.{f}')}: {n}" for f, n in families.most_common()]
         total = tr(language, "worker.summary.total", count=sum(families.values()))
         first = tr(language, "worker.summary.intro") + "\n\n" + total + "\n" + "\n".join(counts)
     else:
         first = tr(language, "worker.summary.none")
-    profile = profile if profile in content.profiles else "other"
-    buttons = (
-        Button(tr(language, "worker.button.refer"), payload("handover_refer")),
-        Button(tr(language, "worker.button.handoff"), payload("worker_handoff")),
-        Button(tr(language, "worker.button.talk"), payload("worker_talk")),
-        Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
-        Button(tr(language, "menu.button.back"), payloads.MENU),
-    )
+    known = known_profile(profile)
     return [
         Screen(first, language),
-        Screen(tr(language, f"worker.profile.{profile}.next"), language, buttons),
+        Screen(tr(language, f"worker.profile.{known}.next"), language, next_steps_buttons(language, known)),
     ]
 
 
-def named_profile(tracker: Tracker) -> str | None:
-    """The profile a worker named in free text ("I'm a nurse"), if any."""
-    text = str(tracker.latest_message.get("text") or "")
-    return None if text.startswith("/") else detect_profile(text)
+def talk_buttons(language: str, profile: str) -> tuple[Button, ...]:
+    """Checklists, refer, hand-off link, menu."""
+    return (
+        Button(tr(language, "worker.button.forms"), payloads.worker_profile(profile)),
+        Button(tr(language, "worker.button.refer"), payloads.handover_refer()),
+        Button(tr(language, "worker.button.handoff"), payloads.worker_handoff()),
+        *back_to_menu(language),
+    )
 
 
 class ActionWorkerStart(ScreenAction):
@@ -96,17 +110,33 @@ class ActionWorkerStart(ScreenAction):
 
     action_name = "action_worker_start"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        profile = named_profile(tracker)
+    def respond(self, turn: Turn) -> Reply:
+        """The checklists when the words named a profile ("I'm a nurse"); the profiles otherwise."""
+        profile = None if turn.is_button else detect_profile(turn.text)
         if profile is None:
-            return [profiles_screen(language)]
-        lead = tr(language, "worker.profile_named", profile=tr(language, f"worker.profile.{profile}.title"))
-        forms = forms_screen(language)
-        return [Screen(lead + "\n\n" + forms.text, language, forms.buttons)]
+            return Reply.of(profiles_screen(turn.language))
+        title = tr(turn.language, f"worker.profile.{profile}.title")
+        lead = tr(turn.language, "worker.profile_named", profile=title)
+        forms = forms_screen(turn.language)
+        screen = Screen(lead + "\n\n" + forms.text, turn.language, forms.buttons)
+        return Reply.of(screen, events=[SlotSet(PROFILE_SLOT, profile)])
 
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        profile = named_profile(tracker)
-        return [SlotSet(PROFILE_SLOT, profile)] if profile else []
+
+def handoff_languages(language: str) -> Screen:
+    """Which language the person reads."""
+    buttons = tuple(Button(NATIVE_NAMES[code], payloads.worker_handoff(code)) for code in SUPPORTED)
+    return Screen(tr(language, "worker.handoff.language"), language, buttons)
+
+
+def handoff_associations(language: str, chosen: str, reachable: list[Association]) -> Screen:
+    """Which association the link leads to."""
+    if not reachable:
+        return Screen(tr(language, "handover.none_reachable"), language, back_to_menu(language))
+    buttons = tuple(
+        Button(a.name[:MAX_BUTTON_NAME], payloads.worker_handoff(chosen, a.id))
+        for a in reachable[:MAX_HANDOFF_ASSOCIATIONS]
+    )
+    return Screen(tr(language, "worker.handoff.association"), language, buttons)
 
 
 class ActionWorkerHandoff(ScreenAction):
@@ -114,28 +144,17 @@ class ActionWorkerHandoff(ScreenAction):
 
     action_name = "action_worker_handoff"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        chosen, association = entity_value(tracker, "lang_code"), entity_value(tracker, "a")
-        if chosen not in SUPPORTED:
-            buttons = tuple(
-                Button(NATIVE_NAMES[code], payload("worker_handoff", lang_code=code)) for code in SUPPORTED
-            )
-            return [Screen(tr(language, "worker.handoff.language"), language, buttons)]
+    def respond(self, turn: Turn) -> Reply:
+        """The language, then the association, then the link."""
+        chosen, association = turn.entity("lang_code"), turn.entity("a")
+        if chosen is None or chosen not in SUPPORTED:
+            return Reply.of(handoff_languages(turn.language))
         reachable = {a.id: a for a in stores.directory().reachable()}
-        if association not in reachable:
-            return [self._associations(language, chosen, list(reachable.values()))]
-        text = tr(language, "worker.handoff.ready", name=reachable[association].name)
+        if association is None or association not in reachable:
+            return Reply.of(handoff_associations(turn.language, chosen, list(reachable.values())))
+        text = tr(turn.language, "worker.handoff.ready", name=reachable[association].name)
         handoff = start_parameter(chosen, association)
-        return [Screen(text, language, back_to_menu(language), handoff=handoff)]
-
-    @staticmethod
-    def _associations(language: str, chosen: str, reachable: list) -> Screen:
-        if not reachable:
-            return Screen(tr(language, "handover.none_reachable"), language, back_to_menu(language))
-        buttons = tuple(
-            Button(a.name[:60], payload("worker_handoff", lang_code=chosen, a=a.id)) for a in reachable[:10]
-        )
-        return Screen(tr(language, "worker.handoff.association"), language, buttons)
+        return Reply.of(Screen(text, turn.language, back_to_menu(turn.language), handoff=handoff))
 
 
 class ActionWorkerProfile(ScreenAction):
@@ -143,12 +162,11 @@ class ActionWorkerProfile(ScreenAction):
 
     action_name = "action_worker_profile"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        return [forms_screen(language)]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        profile = entity_value(tracker, "p")
-        return [SlotSet(PROFILE_SLOT, profile)] if profile in load().profiles else []
+    def respond(self, turn: Turn) -> Reply:
+        """The checklists; a known profile is remembered."""
+        profile = turn.entity("p")
+        events = [SlotSet(PROFILE_SLOT, profile)] if profile in load().profiles else []
+        return Reply.of(forms_screen(turn.language), events=events)
 
 
 class ActionWorkerForm(ScreenAction):
@@ -156,13 +174,25 @@ class ActionWorkerForm(ScreenAction):
 
     action_name = "action_worker_form"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        form = entity_value(tracker, "f")
-        return [checklist_screen(language, form, []) if form in load().forms else forms_screen(language)]
+    def respond(self, turn: Turn) -> Reply:
+        """The checklist of a known form; the checklists otherwise."""
+        form = turn.entity("f")
+        if form is None or form not in load().forms:
+            return Reply.of(forms_screen(turn.language))
+        opened = [SlotSet(FORM_SLOT, form), SlotSet(TICKED_SLOT, [])]
+        return Reply.of(checklist_screen(turn.language, form, []), events=opened)
 
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        form = entity_value(tracker, "f")
-        return [SlotSet(FORM_SLOT, form), SlotSet(TICKED_SLOT, [])] if form in load().forms else []
+
+def toggled(turn: Turn) -> list[str]:
+    """The ticked items after this tap."""
+    ticked = turn.slot_list(TICKED_SLOT)
+    item_id = turn.entity("i")
+    if item_id and load().item(item_id):
+        if item_id in ticked:
+            ticked.remove(item_id)
+        else:
+            ticked.append(item_id)
+    return ticked
 
 
 class ActionWorkerToggle(ScreenAction):
@@ -170,22 +200,15 @@ class ActionWorkerToggle(ScreenAction):
 
     action_name = "action_worker_toggle"
 
-    def _ticked(self, tracker: Tracker) -> list[str]:
-        ticked = list(tracker.get_slot(TICKED_SLOT) or [])
-        item_id = entity_value(tracker, "i")
-        if item_id and load().item(item_id):
-            ticked.remove(item_id) if item_id in ticked else ticked.append(item_id)
-        return ticked
-
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        form = tracker.get_slot(FORM_SLOT)
-        if form not in load().forms:
-            return [forms_screen(language)]
-        screen = checklist_screen(language, form, self._ticked(tracker))
-        return [Screen(screen.text, language, screen.buttons, directives=frozenset({Directive.EDIT}))]
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return [SlotSet(TICKED_SLOT, self._ticked(tracker))]
+    def respond(self, turn: Turn) -> Reply:
+        """The same checklist, edited in place, with the item ticked or unticked."""
+        ticked = toggled(turn)
+        form = turn.slot_text(FORM_SLOT)
+        if form is None or form not in load().forms:
+            return Reply.of(forms_screen(turn.language), events=[SlotSet(TICKED_SLOT, ticked)])
+        screen = checklist_screen(turn.language, form, ticked)
+        edited = Screen(screen.text, turn.language, screen.buttons, directives=frozenset({Directive.EDIT}))
+        return Reply.of(edited, events=[SlotSet(TICKED_SLOT, ticked)])
 
 
 class ActionWorkerDone(ScreenAction):
@@ -193,12 +216,10 @@ class ActionWorkerDone(ScreenAction):
 
     action_name = "action_worker_done"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        ticked = list(tracker.get_slot(TICKED_SLOT) or [])
-        return summary_screens(language, tracker.get_slot(PROFILE_SLOT), ticked)
-
-    def events(self, language: str, tracker: Tracker) -> list[EventType]:
-        return [SlotSet(FORM_SLOT, None), SlotSet(TICKED_SLOT, None)]
+    def respond(self, turn: Turn) -> Reply:
+        """The summary and next steps, then forget the checklist."""
+        screens = summary_screens(turn.language, turn.slot_text(PROFILE_SLOT), turn.slot_list(TICKED_SLOT))
+        return Reply.of(*screens, events=[SlotSet(FORM_SLOT, None), SlotSet(TICKED_SLOT, None)])
 
 
 class ActionWorkerTalk(ScreenAction):
@@ -206,13 +227,8 @@ class ActionWorkerTalk(ScreenAction):
 
     action_name = "action_worker_talk"
 
-    def screens(self, language: str, tracker: Tracker) -> list[Screen]:
-        profile = tracker.get_slot(PROFILE_SLOT)
-        profile = profile if profile in load().profiles else "other"
-        buttons = (
-            Button(tr(language, "worker.button.forms"), payload("worker_profile", p=profile)),
-            Button(tr(language, "worker.button.refer"), payload("handover_refer")),
-            Button(tr(language, "worker.button.handoff"), payload("worker_handoff")),
-            Button(tr(language, "menu.button.back"), payloads.MENU),
-        )
-        return [Screen(tr(language, f"worker.profile.{profile}.talk"), language, buttons)]
+    def respond(self, turn: Turn) -> Reply:
+        """The profile's talk card."""
+        profile = known_profile(turn.slot_text(PROFILE_SLOT))
+        text = tr(turn.language, f"worker.profile.{profile}.talk")
+        return Reply.of(Screen(text, turn.language, talk_buttons(turn.language, profile)))

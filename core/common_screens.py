@@ -16,9 +16,8 @@ def menu_buttons(language: str) -> tuple[Button, ...]:
         (N_("menu.button.association"), payloads.ASSOCIATION),
         (N_("menu.button.emergency"), payloads.EMERGENCY),
         (N_("menu.button.professional"), payloads.PROFESSIONAL),
-        (N_("menu.button.erase"), payloads.ERASE),
     )
-    return tuple(Button(tr(language, msgid), payload) for msgid, payload in entries)
+    return (*(Button(tr(language, msgid), payload) for msgid, payload in entries), erase_button(language))
 
 
 def language_buttons() -> tuple[Button, ...]:
@@ -31,6 +30,11 @@ def language_buttons() -> tuple[Button, ...]:
 def back_to_menu(language: str) -> tuple[Button, ...]:
     """A single button leading back to the main menu."""
     return (Button(tr(language, "menu.button.back"), payloads.MENU),)
+
+
+def erase_button(language: str) -> Button:
+    """The quick exit: erase this conversation (handled by the channel, even without the engine)."""
+    return Button(tr(language, "menu.button.erase"), payloads.ERASE)
 
 
 def emergency_text(language: str) -> str:

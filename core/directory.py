@@ -17,11 +17,12 @@ from typing import Any
 
 import yaml
 
+from core.exploitation import FORMS
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_PATH = DATA_DIR / "associations.yml"
 DEPARTEMENTS_FILE = DATA_DIR / "places" / "departements.tsv"
 
-FORMS = ("sexual", "labour", "domestic", "begging", "criminality")
 PUBLICS = ("adults", "minors", "women", "men")  # "adults" means adults of any gender
 ADULT_PUBLICS = ("adults", "women", "men")
 CHANNELS = ("chat", "phone", "in_person")

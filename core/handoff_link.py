@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core import languages
-from core.payloads import make as payload
+from core import languages, payloads
 
 _PARAMETER = re.compile(r"^h-([a-z]{2})-([a-z0-9_]{2,20})$")
 START_LIMIT = 64  # Telegram's limit for a start parameter
@@ -35,4 +34,4 @@ def payload_for_start(text: str) -> str | None:
     found = _PARAMETER.match(parts[1])
     if not found or languages.normalise(found.group(1)) is None:
         return None
-    return payload("handover_via", a=found.group(2), lang_code=found.group(1))
+    return payloads.handover_via(found.group(2), found.group(1))

@@ -7,8 +7,10 @@ sees exactly the fields that will be sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from core import safe_times
+from core.exploitation import OTHER
 from core.i18n import tr
 from core.languages import NATIVE_NAMES
 
@@ -16,10 +18,23 @@ CONTACT, CONFIDENTIAL, ANONYMOUS = "contact", "confidential", "anonymous"
 LEVELS = (CONTACT, CONFIDENTIAL, ANONYMOUS)
 CONTACT_MODES = ("chat", "phone", "in_person")
 NEEDS = ("shelter", "papers", "health", "work", "leaving", "legal", "minor")
-FORMS = ("labour", "domestic", "sexual", "begging", "criminality", "other")
 # Levels whose association may write back inside the chat, through the bot.
 RELAY_LEVELS = (CONTACT, CONFIDENTIAL)
 MAX_ALIAS, MAX_CODE, MAX_MESSAGE = 40, 60, 500
+
+
+class RequestStatus(str, Enum):
+    """Where a stored request stands (the values are those kept in the database)."""
+
+    WAITING = "waiting"  # sent to an association, no answer yet
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # by the person; the personal fields are erased
+    UNMATCHED = "unmatched"  # no association left to ask
+
+
+# Statuses in which the person can still withdraw the request.
+OPEN_STATUSES: frozenset[RequestStatus] = frozenset({RequestStatus.WAITING, RequestStatus.ACCEPTED})
 
 # The questions of the handover form, in order; `required_fields` picks those of a level.
 ROUTING_FIELDS = ("departement", "minor", "form", "association", "level")
@@ -87,7 +102,7 @@ def _routing_lines(language: str, draft: Draft, departement_name: str | None) ->
         _line(language, "level", tr(language, f"handover.level.{draft.level}.title")),
         _line(language, "language", NATIVE_NAMES.get(draft.language, draft.language)),
         _line(language, "departement", place or tr(language, "handover.not_given")),
-        _line(language, "form", tr(language, f"handover.form.{draft.form or 'other'}")),
+        _line(language, "form", tr(language, f"handover.form.{draft.form or OTHER}")),
         _line(language, "minor", _yes_no(language, draft.minor)),
         _line(language, "needs", needs or tr(language, "handover.not_given")),
     ]

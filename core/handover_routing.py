@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from core.directory import FORMS, Association, rank
+from core.directory import Association, rank
+from core.exploitation import FORMS
 
 
 class ReachableDirectory(Protocol):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+
+from core.handover import RequestStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_PACKAGES = ("app", "bot", "core", "actions", "rasa_components", "storage")
@@ -91,3 +94,44 @@ def test_no_print_outside_the_command_line_and_console(path):
         n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"
     ]
     assert not prints, f"{path.name} prints at lines {prints}"
+
+
+def code_strings(path: Path) -> list[ast.Constant]:
+    """String constants of a module, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize("path", python_files("actions"), ids=str)
+def test_actions_build_payloads_only_with_the_named_builders(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            getattr(node.func, "id", None) in {"make", "payload"}
+            or getattr(node.func, "attr", None) == "make"
+        )
+    ]
+    literals = [node.lineno for node in code_strings(path) if re.match(r"^/[a-z]", node.value)]
+    assert not calls and not literals, f"{path.name}: ad hoc payloads at lines {calls + literals}"
+
+
+@pytest.mark.parametrize("path", python_files("actions"), ids=str)
+def test_actions_name_request_statuses_only_through_their_type(path):
+    statuses = {status.value for status in RequestStatus}
+    found = [node.lineno for node in code_strings(path) if node.value in statuses]
+    assert not found, f"{path.name}: status literals at lines {found}"

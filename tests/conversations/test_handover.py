@@ -146,3 +146,37 @@ async def test_the_safety_question_comes_first_and_keeps_the_place(chat, stores)
     assert asked.text == tr("en", "safety.question")
     await person.say(payloads.safety_answer("safe"))
     assert (await person.last(payloads.ASSOCIATION)).text == tr("en", "handover.ask.minor")
+
+
+# First names common in the communities of the 11 languages, in Latin letters and in their own
+# script. The trained model reads "Elena" and "Jing" as danger (0.76 and 1.00 when this was written).
+FIRST_NAMES = [
+    "Camille", "Sam", "Maria", "Joana", "Ioana", "Elena", "Nour", "Fatima", "نور", "فاطمة", "Wei",
+    "Jing", "伟", "Ivan", "Иван", "Olena", "Олена", "Dimitar", "Димитър", "Linh",
+]  # fmt: skip
+
+
+async def reach_the_alias_question(person) -> None:
+    """From free text to the alias question, at the contact level."""
+    await person.say(REQUESTS["en"])
+    await person.say(answer("no"))
+    await person.say(answer("ccem"))
+    asked = await person.last(answer("contact"))
+    assert asked.text == tr(asked.language, "handover.ask.alias")
+
+
+@pytest.mark.parametrize("name", FIRST_NAMES)
+async def test_a_first_name_typed_as_the_alias_is_taken_as_the_alias(chat, stores, name):
+    person = chat("en", safe=True)
+    await reach_the_alias_question(person)
+    reply = await person.last(name)
+    assert reply.text == tr(reply.language, "handover.ask.contact"), "the name was not read as danger"
+
+
+async def test_danger_typed_as_the_alias_still_leaves_the_questions(chat, stores):
+    person = chat("en", safe=True)
+    await reach_the_alias_question(person)
+    screens = await person.say("il va me tuer")
+    assert screens[-1].text == tr(screens[-1].language, "emergency.numbers")
+    after = await person.last("Sam")
+    assert after.text != tr(after.language, "handover.ask.contact"), "the questions were left"

@@ -12,7 +12,6 @@ import yaml
 from core import directory
 from core.danger import normalise
 from core.directory import (
-    FORMS,
     Association,
     DirectoryError,
     association_from_dict,
@@ -21,6 +20,7 @@ from core.directory import (
     national_fallbacks,
     rank,
 )
+from core.exploitation import FORMS
 from core.i18n import tr
 from core.languages import SUPPORTED
 
