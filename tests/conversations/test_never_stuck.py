@@ -86,7 +86,7 @@ async def test_a_stale_question_button_says_it_expired(chat, intent):
 async def test_the_engine_listens_after_a_stale_button(chat, settings):
     person = chat("en")
     await person.say(payloads.handover_needs_done())
-    pseudonym = person.service.pseudonym(person.person)
+    pseudonym = person.pseudonym
     async with httpx.AsyncClient() as client:
         response = await client.get(
             f"{settings.rasa_url}/conversations/{pseudonym}/tracker", params={"token": settings.rasa_token}
