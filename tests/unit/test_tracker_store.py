@@ -138,8 +138,10 @@ async def test_saving_compacts_long_conversations_only():
 def test_endpoints_configure_the_expiring_store(monkeypatch):
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
     monkeypatch.setenv("CONVERSATION_TTL_SECONDS", "120")
+    monkeypatch.setenv("ACTIONS_SECRET", "s" * 32)
     endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
     assert isinstance(store, ExpiringInMemoryTrackerStore)
     assert store.record_exp == 120
     assert (store.keep_turns, store.max_events) == (10, 150)
+    assert endpoints.action.headers == {"X-Actions-Secret": "s" * 32}
