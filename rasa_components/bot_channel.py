@@ -41,10 +41,12 @@ class BotInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name, and its URL prefix: /webhooks/bot/."""
         return "bot"
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> BotInput:
+        """The channel with the secret of credentials.yml; a missing or short one stops Rasa."""
         try:
             return cls(auth.checked_secret((credentials or {}).get("secret"), "the bot channel's secret"))
         except ValueError as error:

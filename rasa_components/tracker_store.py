@@ -60,6 +60,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
             del self._saved_at[sender_id]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the conversation, compacted when it has grown long."""
         self._expire()
         if len(tracker.events) > self.max_events:
             tracker = compacted(tracker, self.keep_turns, list(self.domain.slots))
@@ -72,10 +73,12 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         return self.store.pop(sender_id, None) is not None
 
     async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        """The conversation, unless it has expired."""
         self._expire()
         return await super()._retrieve(sender_id, fetch_all_sessions)
 
     async def keys(self) -> Iterable[str]:
+        """The senders of the conversations still held."""
         self._expire()
         return list(self.store.keys())
 
