@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from app.config import ConfigError, Settings, load_settings
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, check settings, and dispatch."""
+    private_process()
     args = _parser().parse_args(argv)
     configure_logging()
     try:
@@ -44,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     return COMMANDS[args.command](settings, args)
+
+
+def private_process() -> None:
+    """What every process of the project holds to: files it creates are private, no Rasa telemetry."""
+    os.umask(0o077)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 
 def _train(settings: Settings, args: argparse.Namespace) -> int:
@@ -103,7 +111,7 @@ async def _console(settings: Settings, as_json: bool) -> None:
 
 def _with_engine(settings: Settings, work) -> int:
     """Make sure a current model exists and the engine runs, do the work, then stop what we started."""
-    from app.processes import EngineStack
+    from app.processes import EngineStack, EngineStartError
     from app.training import ensure_model
 
     ensure_model(settings.model_path)
@@ -111,6 +119,9 @@ def _with_engine(settings: Settings, work) -> int:
     try:
         asyncio.run(stack.ensure_running())
         work()
+    except EngineStartError as error:
+        print(f"cannot start the engine: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     finally:

@@ -13,6 +13,7 @@ from storage.database import database_url
 from storage.handovers import Policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+MIN_SHARED_SECRET = 32
 
 
 class ConfigError(ValueError):
@@ -70,6 +71,10 @@ class Settings:
     delivery_sweep_seconds: float
     association_language: str
     bot_username: str
+    # The Rasa server's secret for the action server (header X-Actions-Secret, audit M1).
+    actions_secret: str = ""
+    log_max_bytes: int = 5 * 1024 * 1024
+    log_backups: int = 3
 
     @property
     def rasa_url(self) -> str:
@@ -92,7 +97,7 @@ def load_settings() -> Settings:
     return Settings(
         instance_dir=instance_dir,
         pseudonym_key=instance_secret("PSEUDONYM_KEY", instance_dir, "pseudonym.key"),
-        rasa_token=instance_secret("RASA_TOKEN", instance_dir, "rasa.token"),
+        rasa_token=_shared_secret("RASA_TOKEN", instance_dir, "rasa.token"),
         rasa_port=int(_number("RASA_PORT", 5005, 1024, 65535)),
         actions_port=int(_number("ACTIONS_PORT", 5055, 1024, 65535)),
         engine_timeout=_number("ENGINE_TIMEOUT", 4.0, 0.1, 60),
@@ -122,6 +127,9 @@ def load_settings() -> Settings:
         association_language=_association_language(),
         # For hand-off links (t.me/<name>?start=...); read from Telegram when empty.
         bot_username=_text("TELEGRAM_BOT_USERNAME").lstrip("@"),
+        actions_secret=_shared_secret("ACTIONS_SECRET", instance_dir, "actions.secret"),
+        log_max_bytes=int(_number("LOG_MAX_BYTES", 5 * 1024 * 1024, 64 * 1024, 1024**3)),
+        log_backups=int(_number("LOG_BACKUPS", 3, 1, 100)),
     )
 
 
@@ -136,6 +144,14 @@ def _webhook_secret(instance_dir: Path, webhook_url: str) -> str:
     if not WEBHOOK_SECRET.match(secret):
         raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 32 to 256 characters among A-Z, a-z, 0-9, _ and -")
     return secret
+
+
+def _shared_secret(name: str, instance_dir: Path, file_name: str) -> str:
+    """A secret shared between our processes (sent in a header): long enough to resist guessing."""
+    value = instance_secret(name, instance_dir, file_name)
+    if len(value) < MIN_SHARED_SECRET:
+        raise ConfigError(f"{name} must be at least {MIN_SHARED_SECRET} characters long")
+    return value
 
 
 def _handover_policy() -> Policy:

@@ -1,48 +1,113 @@
-"""Run the Rasa server: loopback only, HTTP API behind a token, REST channel for the bot."""
+"""Run the Rasa server and the action server: loopback only, each behind its own shared secret.
+
+- The Rasa server runs without its HTTP API (`enable_api=False`); its only routes are the bot's
+  channel (rasa_components/bot_channel.py), and a middleware refuses any request that lacks
+  RASA_TOKEN in the `X-Engine-Secret` header, Rasa's own "/" included (audit M1, M8).
+- The action server answers only requests carrying ACTIONS_SECRET in `X-Actions-Secret`;
+  Rasa sends it from endpoints.yml. Without it, even /health gets a bare 401 or 403.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
 from app.config import REPO_ROOT, Settings
+from app.logging_setup import configure_server_logging
+from rasa_components import auth
+
+logger = logging.getLogger(__name__)
+Middleware = Callable[[Any], Awaitable[Any]]
 
 
 def serve_engine(settings: Settings) -> None:
     """Serve the trained model until stopped (blocking)."""
-    import rasa.api  # heavy: imported only in the engine process
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
+    configure_server_logging()
+    engine_environment(settings)
+    app = engine_app(settings)
+    app.run(host="127.0.0.1", port=settings.rasa_port, workers=1, access_log=False)
+
+
+def engine_environment(settings: Settings) -> None:
+    """What credentials.yml and endpoints.yml read from the environment."""
+    os.environ["ACTION_ENDPOINT_URL"] = settings.actions_url
+    os.environ["CONVERSATION_TTL_SECONDS"] = str(int(settings.conversation_ttl_seconds))
+    os.environ["RASA_TOKEN"] = settings.rasa_token
+    os.environ["ACTIONS_SECRET"] = settings.actions_secret
+
+
+def engine_app(settings: Settings) -> Any:
+    """Rasa's server app with the bot channel only, no HTTP API, and the secret on every route."""
+    from rasa.core import run
+    from rasa.core.utils import AvailableEndpoints
 
     from app import engine_tuning
 
     engine_tuning.apply()
-    os.environ["ACTION_ENDPOINT_URL"] = settings.actions_url
-    os.environ["CONVERSATION_TTL_SECONDS"] = str(int(settings.conversation_ttl_seconds))
-    # Rasa logs user messages at DEBUG level: keep it at WARNING, structured logs included.
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-    for name in ("sanic.access", "sanic.root", "tensorflow", "absl"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    rasa.api.run(
-        model=str(settings.model_path),
-        endpoints=str(REPO_ROOT / "endpoints.yml"),
-        credentials=str(REPO_ROOT / "credentials.yml"),
-        interface="127.0.0.1",
-        port=settings.rasa_port,
-        enable_api=True,
-        auth_token=settings.rasa_token,
+    endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
+    channels = run.create_http_input_channels(None, str(REPO_ROOT / "credentials.yml"))
+    app = run.configure_app(
+        channels, cors=None, enable_api=False, port=settings.rasa_port, endpoints=endpoints
     )
+    app.register_middleware(secret_guard(settings.rasa_token, auth.ENGINE_SECRET_HEADER), "request")
+    load = partial(run.load_agent_on_start, str(settings.model_path), endpoints, None)
+    app.register_listener(load, "before_server_start")
+    app.register_listener(run.close_resources, "after_server_stop")
+    return app
+
+
+def secret_guard(secret: str, header: str) -> Middleware:
+    """A Sanic request middleware answering an empty 401/403 unless `header` holds `secret`."""
+    from sanic import response
+
+    async def guard(request: Any) -> Any:
+        status = auth.refusal(request.headers.get(header), secret)
+        return None if status is None else response.empty(status=status)
+
+    return guard
 
 
 def serve_actions(settings: Settings) -> None:
     """Serve the custom actions on loopback until stopped (blocking)."""
-    os.environ["SANIC_HOST"] = "127.0.0.1"
-    from rasa_sdk.endpoint import run
-
-    logging.getLogger("rasa_sdk").setLevel(logging.WARNING)
+    configure_server_logging()
     warm_up_actions()
-    run(action_package_name="actions", port=settings.actions_port, cors_origins=None)
+    app = actions_app(settings)
+    app.run(host="127.0.0.1", port=settings.actions_port, workers=1, access_log=False)
+
+
+def actions_app(settings: Settings) -> Any:
+    """rasa-sdk's app behind ACTIONS_SECRET, with an error answer that repeats nothing."""
+    from rasa_sdk.endpoint import create_app
+
+    app = create_app("actions", cors_origins=None)
+    app.register_middleware(secret_guard(settings.actions_secret, auth.ACTIONS_SECRET_HEADER), "request")
+    app.register_middleware(health_proof(settings.actions_secret), "request")
+    app.error_handler.add(Exception, action_failed)
+    return app
+
+
+def health_proof(secret: str) -> Middleware:
+    """A middleware answering an authenticated /health that carries a challenge with its proof."""
+    from sanic import response
+
+    async def prove(request: Any) -> Any:
+        challenge = request.headers.get(auth.CHALLENGE_HEADER)
+        if request.path != "/health" or not challenge:
+            return None
+        return response.json({"status": "ok", "proof": auth.proof(secret, challenge)})
+
+    return prove
+
+
+async def action_failed(request: Any, error: Exception) -> Any:
+    """An action raised: log its type and frames, answer 500 without the request or the message."""
+    from sanic import response
+
+    logger.error("an action failed: %s", type(error).__name__, exc_info=error)
+    return response.json({"error": type(error).__name__}, status=500)
 
 
 def warm_up_actions() -> None:

@@ -51,6 +51,14 @@ def model_is_current(model_path: Path) -> bool:
     return model_path.is_file() and stamp.is_file() and stamp.read_text().strip() == fingerprint()
 
 
+def training_environment() -> dict[str, str]:
+    """The training subprocess's environment: no Rasa telemetry, no progress bars off a terminal."""
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    if not sys.stderr.isatty():
+        env["TQDM_DISABLE"] = "1"
+    return env
+
+
 def ensure_model(model_path: Path, force: bool = False) -> None:
     """Train into `model_path` when missing or outdated; raise if training fails."""
     if not force and model_is_current(model_path):
@@ -65,6 +73,5 @@ def ensure_model(model_path: Path, force: bool = False) -> None:
         "--out", str(model_path.parent), "--fixed-model-name", model_path.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     expected = fingerprint()
-    quiet_progress = {**os.environ, "TQDM_DISABLE": "1"} if not sys.stderr.isatty() else None
-    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr, env=quiet_progress)
+    subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr, env=training_environment())
     _fingerprint_file(model_path).write_text(expected + "\n")

@@ -1,4 +1,7 @@
-"""HTTP client of the Rasa server: the REST channel for messages, the HTTP API for erasure."""
+"""HTTP client of the Rasa server, through the bot's private channel (rasa_components/bot_channel.py).
+
+Every request carries the shared secret in a header, never in a URL.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from typing import Any
 import httpx
 
 from core.screens import SCREEN_KEY, Button, Screen
+from rasa_components import auth
 
 logger = logging.getLogger(__name__)
+CHANNEL_PATH = "/webhooks/bot"
 
 
 class EngineUnavailableError(Exception):
@@ -19,10 +24,12 @@ class EngineUnavailableError(Exception):
 class EngineClient:
     """Talks to the Rasa server over loopback HTTP; never logs texts or senders."""
 
-    def __init__(self, base_url: str, token: str, timeout: float) -> None:
-        self._base_url = base_url.rstrip("/")
-        self._token = token
-        self._client = httpx.AsyncClient(timeout=timeout)
+    def __init__(self, base_url: str, token_or_secret: str, timeout: float) -> None:
+        self._base_url = base_url.rstrip("/") + CHANNEL_PATH
+        self._secret = token_or_secret
+        self._client = httpx.AsyncClient(
+            timeout=timeout, headers={auth.ENGINE_SECRET_HEADER: token_or_secret}
+        )
 
     async def close(self) -> None:
         """Release the HTTP connections."""
@@ -34,7 +41,7 @@ class EngineClient:
         """Send one message and return the screens to show; raise EngineUnavailableError otherwise."""
         body = {"sender": sender, "message": text, "metadata": metadata}
         try:
-            response = await self._client.post(f"{self._base_url}/webhooks/rest/webhook", json=body)
+            response = await self._client.post(f"{self._base_url}/webhook", json=body)
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as error:
@@ -47,10 +54,9 @@ class EngineClient:
         return screens
 
     async def forget(self, sender: str) -> bool:
-        """Erase the engine's conversation state for this sender (replace its events by none)."""
-        url = f"{self._base_url}/conversations/{sender}/tracker/events"
+        """Remove the engine's conversation for this sender; False when the engine could not."""
         try:
-            response = await self._client.put(url, params={"token": self._token}, json=[])
+            response = await self._client.post(f"{self._base_url}/forget", json={"sender": sender})
             response.raise_for_status()
         except httpx.HTTPError as error:
             logger.error("engine state erasure failed: %s", type(error).__name__)
@@ -58,12 +64,25 @@ class EngineClient:
         return True
 
     async def is_ready(self) -> bool:
-        """True when the server answers and has a model loaded."""
+        """True when the server proves it holds the secret and has a model loaded."""
+        health = await self.health()
+        return bool(health.get("model_loaded")) and bool(health.get("proven"))
+
+    async def health(self) -> dict[str, Any]:
+        """The authenticated health check: reachable, proven to hold the secret, model loaded."""
+        challenge = auth.new_challenge()
         try:
-            response = await self._client.get(f"{self._base_url}/status", params={"token": self._token})
-            return response.status_code == 200 and bool(response.json().get("model_file"))
-        except (httpx.HTTPError, ValueError):
-            return False
+            response = await self._client.get(
+                f"{self._base_url}/health", headers={auth.CHALLENGE_HEADER: challenge}
+            )
+            body = response.json() if response.status_code == 200 else {}
+        except httpx.HTTPError:
+            return {"reachable": False}
+        except ValueError:
+            body = {}
+        proven = isinstance(body, dict) and auth.proves(self._secret, challenge, body.get("proof"))
+        return {"reachable": True, "status": response.status_code, "proven": proven,
+                "model_loaded": proven and bool(body.get("model_loaded"))}  # fmt: skip
 
 
 def screen_from_reply(reply: dict[str, Any], fallback_language: str) -> Screen:

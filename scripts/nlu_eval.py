@@ -37,7 +37,8 @@ def predictions(model: Path, language_dir: Path, out: Path) -> list[tuple[str, s
     subprocess.run(
         [sys.executable, "-m", "rasa", "test", "nlu", "--model", str(model), "--nlu", str(language_dir),
          "--out", str(out), "--no-plot", "--successes"],
-        cwd=ROOT, check=True, capture_output=True, env={**os.environ, "TQDM_DISABLE": "1"},
+        cwd=ROOT, check=True, capture_output=True,
+        env={**os.environ, "TQDM_DISABLE": "1", "RASA_TELEMETRY_ENABLED": "false"},
     )  # fmt: skip
     rows = []
     for name in ("intent_successes.json", "intent_errors.json"):

@@ -17,6 +17,9 @@ from bot.turn.inputs import Person
 from core import payloads
 from core.screens import Screen
 
+# No process started by the tests reports to Rasa (they inherit this environment).
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+
 # Ports of the engine the tests start; a second checkout testing at the same time sets its own.
 TEST_PORTS = {
     "RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),

@@ -1,13 +1,36 @@
-import os
+"""The tracker store: idle expiry, true deletion, and compaction that keeps the state."""
+
+from __future__ import annotations
 
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from app.config import REPO_ROOT
-from rasa_components.tracker_store import ExpiringInMemoryTrackerStore
+from rasa_components.tracker_store import ExpiringInMemoryTrackerStore, compacted, turn_starts
+
+DOMAIN = Domain.from_dict(
+    {
+        "intents": ["greet", "answer"],
+        "slots": {
+            "language": {"type": "text", "mappings": [{"type": "custom"}]},
+            "answers": {"type": "list", "mappings": [{"type": "custom"}]},
+            "requested_slot": {"type": "text", "mappings": [{"type": "custom"}]},
+        },
+        "forms": {"a_form": {"required_slots": []}},
+        "actions": ["action_reply"],
+    }
+)
 
 
 class Clock:
@@ -17,8 +40,34 @@ class Clock:
         return self.now
 
 
-def tracker(sender: str) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(sender, [UserUttered("a marker text")])
+def tracker(sender: str, text: str = "a marker text") -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(sender, [UserUttered(text)])
+
+
+def one_turn(index: int) -> list:
+    """A user message, the action answering it (which records the answer) and listening again."""
+    return [
+        UserUttered(f"text {index}", {"name": "answer", "confidence": 1.0}, timestamp=float(index)),
+        ActionExecuted("action_reply", timestamp=float(index)),
+        BotUttered(f"reply {index}", timestamp=float(index)),
+        SlotSet("answers", [f"a{i}" for i in range(index + 1)], timestamp=float(index)),
+        ActionExecuted(ACTION_LISTEN_NAME, timestamp=float(index)),
+    ]
+
+
+def long_conversation(turns: int, form_from: int | None = None) -> DialogueStateTracker:
+    """A session of `turns` turns; the form becomes active at turn `form_from`."""
+    events = [
+        ActionExecuted(ACTION_SESSION_START_NAME),
+        SessionStarted(),
+        SlotSet("language", "uk"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+    ]
+    for index in range(turns):
+        events += one_turn(index)
+        if index == form_from:
+            events[-1:-1] = [ActiveLoop("a_form"), SlotSet("requested_slot", "field")]
+    return DialogueStateTracker.from_events("someone", events, DOMAIN.slots)
 
 
 async def test_conversations_expire_after_idle_time():
@@ -36,10 +85,63 @@ async def test_conversations_expire_after_idle_time():
     assert list(await store.keys()) == []
 
 
-def test_endpoints_configure_the_expiring_store():
-    os.environ["ACTION_ENDPOINT_URL"] = "http://127.0.0.1:1/webhook"
-    os.environ["CONVERSATION_TTL_SECONDS"] = "120"
+async def test_delete_removes_the_conversation_entirely():
+    store = ExpiringInMemoryTrackerStore(Domain.empty())
+    await store.save(tracker("a", "what a wrote"))
+    await store.save(tracker("b", "what b wrote"))
+    assert await store.delete("a") is True
+    assert await store.retrieve("a") is None
+    assert "a" not in store.store and "what a wrote" not in str(store.store)
+    assert await store.delete("a") is False
+    assert list(await store.keys()) == ["b"]
+
+
+def test_compaction_keeps_the_state_and_the_last_turns_only():
+    full = long_conversation(200, form_from=150)
+    short = compacted(full, keep_turns=10, slots=list(DOMAIN.slots))
+    assert len(short.events) < 60 < len(full.events)
+    assert short.current_slot_values() == full.current_slot_values()
+    assert short.active_loop_name == full.active_loop_name == "a_form"
+    assert short.latest_message.text == full.latest_message.text == "text 199"
+    assert short.latest_action_name == ACTION_LISTEN_NAME
+    kept_texts = [e.text for e in short.events if isinstance(e, UserUttered)]
+    assert kept_texts == [f"text {i}" for i in range(190, 200)]
+    assert not [e for e in short.events if isinstance(e, UserUttered) and e.text == "text 150"]
+
+
+def test_compaction_summarises_the_state_as_it_was_before_the_kept_turns():
+    full = long_conversation(30)
+    short = compacted(full, keep_turns=5, slots=list(DOMAIN.slots))
+    events = list(short.events)
+    summary = events[: turn_starts(events)[0]]
+    assert SlotSet("answers", [f"a{i}" for i in range(25)]) in summary  # the value before turn 25
+    assert SlotSet("language", "uk") in summary
+    assert isinstance(summary[-1], ActionExecuted) and summary[-1].action_name == ACTION_LISTEN_NAME
+    assert len(get_trackers_for_conversation_sessions(short)) == 1
+
+
+def test_a_short_conversation_is_left_as_it_is():
+    full = long_conversation(8)
+    assert compacted(full, keep_turns=10, slots=list(DOMAIN.slots)) is full
+
+
+async def test_saving_compacts_long_conversations_only():
+    store = ExpiringInMemoryTrackerStore(DOMAIN, keep_turns=5, max_events=60)
+    await store.save(long_conversation(10))
+    assert len((await store.retrieve("someone")).events) == len(long_conversation(10).events)
+    await store.save(long_conversation(300))
+    kept = await store.retrieve("someone")
+    assert len(kept.events) <= 60
+    assert kept.current_slot_values() == long_conversation(300).current_slot_values()
+
+
+def test_endpoints_configure_the_expiring_store(monkeypatch):
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+    monkeypatch.setenv("CONVERSATION_TTL_SECONDS", "120")
+    monkeypatch.setenv("ACTIONS_SECRET", "s" * 32)
     endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
     store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
     assert isinstance(store, ExpiringInMemoryTrackerStore)
     assert store.record_exp == 120
+    assert (store.keep_turns, store.max_events) == (10, 150)
+    assert endpoints.action.headers == {"X-Actions-Secret": "s" * 32}
