@@ -16,8 +16,9 @@ run: setup catalogs model  ## start Rasa, the action server and the bot (console
 chat: setup catalogs model  ## scriptable console: one JSON message per line
 	$(PY) -m app chat --json
 
-test: setup catalogs model  ## every test, lint included
+test: setup catalogs model  ## every test, lint and type checks included
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 setup: $(INSTALLED)
@@ -48,3 +49,4 @@ bench: setup catalogs model  ## latency, throughput and memory figures
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 from app.config import ConfigError, Settings, load_settings
 from app.logging_setup import configure_logging
@@ -109,7 +110,7 @@ async def _console(settings: Settings, as_json: bool) -> None:
         await runtime.stop_background()
 
 
-def _with_engine(settings: Settings, work) -> int:
+def _with_engine(settings: Settings, work: Callable[[], object]) -> int:
     """Make sure a current model exists and the engine runs, do the work, then stop what we started."""
     from app.processes import EngineStack, EngineStartError
     from app.training import ensure_model

@@ -21,6 +21,7 @@ import logging
 import re
 import sys
 import traceback
+from collections.abc import MutableMapping
 from types import TracebackType
 from typing import Any
 
@@ -167,7 +168,7 @@ STRUCTLOG_KEPT = ("event", "exc_info", "level", "log_level", "timestamp", "logge
 EVENT_NAME = re.compile(r"^[\w.\-]{1,80}$")
 
 
-def strip_event(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def strip_event(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
     """A structlog processor keeping the event name; other fields are dropped and only named."""
     dropped = sorted(str(key) for key in event_dict if key not in STRUCTLOG_KEPT)
     kept = {key: event_dict[key] for key in STRUCTLOG_KEPT if key in event_dict}
@@ -177,7 +178,9 @@ def strip_event(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[
     return kept
 
 
-def to_stdlib(_logger: Any, _method: str, event_dict: dict[str, Any]) -> tuple[tuple[str], dict[str, Any]]:
+def to_stdlib(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> tuple[tuple[str], dict[str, Any]]:
     """The last structlog processor: the stripped event as the message, the exception as `exc_info`."""
     extra = {"structured": True}  # built by strip_event: kept as it is by ContentFilter
     return (str(event_dict.get("event", "")),), {"exc_info": event_dict.get("exc_info"), "extra": extra}

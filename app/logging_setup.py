@@ -40,7 +40,7 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         super().__init__(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
 
-    def _open(self) -> IO[str]:
+    def _open(self) -> IO[str]:  # type: ignore[override]  # typeshed names TextIOWrapper; any text stream works
         """Open for appending with 0600 rights, tightening a file created earlier with wider ones."""
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
         os.fchmod(descriptor, PRIVATE_FILE)

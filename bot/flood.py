@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -25,7 +26,9 @@ class _Window:
 class FloodGate:
     """Sliding-window limit of `max_messages` per `window_seconds` for each key."""
 
-    def __init__(self, max_messages: int, window_seconds: float, clock=time.monotonic) -> None:
+    def __init__(
+        self, max_messages: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._max = max_messages
         self._window = window_seconds
         self._clock = clock

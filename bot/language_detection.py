@@ -92,13 +92,13 @@ class LanguageDetector:
         values = self._detector.compute_language_confidence_values(text)
         top = values[0].value if values else 0.0
         second = values[1].value if len(values) > 1 else 0.0
-        language = values[0].language.iso_code_639_1.name.lower() if values else None
+        top_language: str | None = values[0].language.iso_code_639_1.name.lower() if values else None
         clear_lead = top >= self._sure_floor and top - second >= self._sure_margin
-        if language and (top >= self._sure or clear_lead):
-            return Detection(language, sure=True)
+        if top_language and (top >= self._sure or clear_lead):
+            return Detection(top_language, sure=True)
         marked = marked_language(text)
         if marked:
             return Detection(marked, sure=False)
-        if language and top >= self._guess and top - second >= self._margin:
-            return Detection(language, sure=False)
+        if top_language and top >= self._guess and top - second >= self._margin:
+            return Detection(top_language, sure=False)
         return None

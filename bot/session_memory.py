@@ -6,12 +6,13 @@ Holds a pseudonym and a language code only, and forgets them after `ttl_seconds`
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 
 class LanguageMemory:
     """Pseudonym -> language of the last reply, expiring."""
 
-    def __init__(self, ttl_seconds: float, clock=time.monotonic) -> None:
+    def __init__(self, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
         self._entries: dict[str, tuple[str, float]] = {}

@@ -5,7 +5,7 @@ Group buttons carry `hq:<verb>:<reference>`; the bot handles them itself, never 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from core import handover, payloads
 from core.common_screens import back_to_menu, emergency_text
@@ -19,14 +19,20 @@ REPLY_PAYLOAD = "/handover_reply"  # the person answers the association; handled
 
 
 class Deliverable(Protocol):
-    """An outbox item as the renderer needs it."""
+    """An outbox item as the renderer needs it (read only)."""
 
-    kind: str
-    reference: str
-    language: str
-    level: str
-    draft: Draft | None
-    body: dict | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def draft(self) -> Draft | None: ...
+    @property
+    def body(self) -> dict[str, Any] | None: ...
 
 
 def group_button(verb: str, reference: str) -> str:

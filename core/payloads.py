@@ -25,7 +25,7 @@ def builder(function: Builder) -> Builder:
     return function
 
 
-def make(intent: str, **entities: str | int) -> str:
+def make(intent: str, **entities: str | int | float | bool) -> str:
     """A payload: an intent and its entities (the builders below are the only callers in the code)."""
     return "/" + intent + (json.dumps(entities, separators=(",", ":")) if entities else "")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -69,7 +69,7 @@ class BotInput(InputChannel):
 
     def _guarded(
         self, handler: Callable[[Request], Awaitable[HTTPResponse]]
-    ) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    ) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
         """`handler`, answered only for requests that carry the secret."""
 
         async def guarded(request: Request) -> HTTPResponse:

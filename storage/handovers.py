@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from sqlalchemy import exists, or_, select, update
@@ -427,7 +428,7 @@ class Handovers:
         )
 
     @staticmethod
-    def _open_of(pseudonym: str):
+    def _open_of(pseudonym: str) -> Any:
         return select(HandoverRow).where(
             HandoverRow.pseudonym == pseudonym, HandoverRow.status.in_(OPEN_STATES)
         )

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.telegram.render import keyboard, qr_png, split_text, telegram_link
@@ -66,7 +66,7 @@ class TelegramChannel:
         return ids
 
     def _text_sender(
-        self, chat: ChatRef, text: str, markup: object, protect: bool
+        self, chat: ChatRef, text: str, markup: InlineKeyboardMarkup | None, protect: bool
     ) -> Callable[[], Awaitable[Message]]:
         """One sendMessage call, ready to be retried."""
         return lambda: self._bot.send_message(

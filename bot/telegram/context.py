@@ -53,10 +53,10 @@ class TelegramRuntime:
         return self.runtime.pipeline
 
 
-class ChannelContext(CallbackContext[ExtBot, dict, dict, dict]):  # type: ignore[type-arg]
+class ChannelContext(CallbackContext[ExtBot, dict, dict, dict]):
     """PTB's context with a typed view of what the handlers need."""
 
     @property
     def telegram(self) -> TelegramRuntime:
         """The Telegram runtime of this application."""
-        return self.bot_data[TELEGRAM_KEY]  # type: ignore[no-any-return]
+        return self.bot_data[TELEGRAM_KEY]

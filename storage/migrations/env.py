@@ -13,7 +13,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     """Emit the migration SQL for the configured URL without connecting."""
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.get_main_option("sqlalchemy.url") or ""
     context.configure(
         url=url,
         target_metadata=target_metadata,
@@ -27,7 +27,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Connect to the configured URL and apply the migrations in one transaction."""
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), config.attributes.get("connect_args"))
+    url = config.get_main_option("sqlalchemy.url") or ""
+    engine = make_engine(url, config.attributes.get("connect_args"))
     try:
         with engine.connect() as connection:
             context.configure(
