@@ -5,6 +5,7 @@ Group buttons carry `hq:<verb>:<reference>`; the bot handles them itself, never 
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, Protocol
 
 from core import handover, payloads
@@ -12,6 +13,28 @@ from core.common_screens import back_to_menu, emergency_text
 from core.handover import Draft, shared_lines
 from core.i18n import tr
 from core.screens import Button, Screen
+
+
+class Target(str, Enum):
+    """Who an outbox message is for."""
+
+    GROUP = "group"  # the association's group
+    PERSON = "person"  # the person, in their chat
+
+
+class Kind(str, Enum):
+    """What an outbox message says; each names its catalog entry (handover.group.* / handover.person.*)."""
+
+    REQUEST = "request"  # a new request, to the group
+    RELAY = "relay"  # words relayed, either way
+    ACCEPTED = "accepted"  # to the person: the association accepted
+    PASSED_ON = "passed_on"  # to the person: the request went to the next association
+    UNMATCHED = "unmatched"  # to the person: nobody left to ask
+    WITHDRAWN = "withdrawn"  # to the group: the person withdrew
+    PAUSED = "paused"  # to the group: do not contact the person (a quick exit)
+    RESUMED = "resumed"  # to the group: the person wrote again
+    TIMED_OUT = "timed_out"  # to the group: no answer in time, passed on
+
 
 GROUP_PREFIX = "hq:"
 ACCEPT, DECLINE, CLOSE = "a", "d", "c"
@@ -49,7 +72,7 @@ def parse_group_button(data: str) -> tuple[str, str] | None:
 
 def group_screen(item: Deliverable, language: str, departement_name: str | None) -> Screen:
     """The message posted in the association's group."""
-    if item.kind == "request" and item.draft is not None:
+    if item.kind == Kind.REQUEST and item.draft is not None:
         return request_screen(item.reference, item.draft, language, departement_name)
     body = (item.body or {}).get("text", "")
     text = tr(language, f"handover.group.{item.kind}", reference=item.reference, text=body)
@@ -82,11 +105,11 @@ def person_screen(item: Deliverable, association_name: str) -> Screen:
     """A notice to the person, in their language, with a neutral first line."""
     language = item.language
     text = tr(language, f"handover.person.{item.kind}", name=association_name, reference=item.reference)
-    if item.kind == "relay":
+    if item.kind == Kind.RELAY:
         text += "\n\n" + str((item.body or {}).get("text", ""))
         buttons = (Button(tr(language, "handover.button.reply"), REPLY_PAYLOAD), *back_to_menu(language))
         return Screen(text, language, buttons, protect=True)
-    if item.kind == "unmatched":
+    if item.kind == Kind.UNMATCHED:
         text += "\n\n" + emergency_text(language)
     buttons = (
         Button(tr(language, "handover.button.status"), payloads.make("handover_status")),

@@ -25,15 +25,16 @@ from sqlalchemy.orm import Session
 
 from core import safe_times
 from core.clock import Clock, utc_now
-from core.handover import RELAY_LEVELS, Draft
+from core.handover import OPEN_STATUSES, RELAY_LEVELS, Draft, RequestStatus
+from core.handover_messages import Kind, Target
 from storage.crypto import FieldCipher
 from storage.models import AuditRow, HandoverRow, OutboxRow
 
-WAITING, ACCEPTED = "waiting", "accepted"
-CLOSED, WITHDRAWN, UNMATCHED = "closed", "withdrawn", "unmatched"
-OPEN_STATES = (WAITING, ACCEPTED)
-GROUP, PERSON = "group", "person"
-PENDING, SENT, DEAD = "pending", "sent", "dead"
+WAITING, ACCEPTED = RequestStatus.WAITING, RequestStatus.ACCEPTED
+CLOSED, WITHDRAWN, UNMATCHED = RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.UNMATCHED
+OPEN_STATES = tuple(OPEN_STATUSES)
+GROUP, PERSON = Target.GROUP, Target.PERSON
+PENDING, SENT, DEAD = "pending", "sent", "dead"  # delivery states of an outbox row
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class RequestView:
 
     reference: str
     association_id: str | None
-    status: str
+    status: RequestStatus
     paused: bool
 
 
@@ -65,8 +66,8 @@ class OutboxItem:
     """One message to deliver, with what is needed to render it."""
 
     id: int
-    kind: str
-    target: str
+    kind: Kind
+    target: Target
     pseudonym: str
     attempts: int
     association_id: str | None
@@ -153,7 +154,7 @@ class Handovers:
         )
         with self._transaction() as session:
             rows = session.scalars(query.order_by(HandoverRow.id)).all()
-            return [RequestView(r.reference, r.association_id, r.status, r.paused) for r in rows]
+            return [_view(row) for row in rows]
 
     def withdraw(self, pseudonym: str) -> int:
         """Withdraw every open request: erase the personal fields and tell the association."""
@@ -163,7 +164,7 @@ class Handovers:
             for row in rows:
                 delivered = self._cancel_pending(session, row)
                 if delivered:
-                    self._queue(session, row, "withdrawn", GROUP, row.association_id, dedupe="withdrawn")
+                    self._queue(session, row, Kind.WITHDRAWN, GROUP, row.association_id, dedupe="withdrawn")
                 self._audit(session, "withdrawn", row, actor=None)
                 row.status, row.closed_at, row.updated_at = WITHDRAWN, now, now
                 self._erase(row, now)
@@ -177,7 +178,8 @@ class Handovers:
                 row.paused, row.reply_open_until, row.updated_at = True, None, self._now()
                 self._hold_person_messages(session, row)
                 if self._was_delivered(session, row):
-                    self._queue(session, row, "paused", GROUP, row.association_id, dedupe=_unique("paused"))
+                    paused = _unique("paused")
+                    self._queue(session, row, Kind.PAUSED, GROUP, row.association_id, dedupe=paused)
             return len(rows)
 
     def person_wrote(self, pseudonym: str, *, session: Session | None = None) -> int:
@@ -190,7 +192,7 @@ class Handovers:
                     row.paused, row.updated_at = False, now
                     if self._was_delivered(session, row):
                         self._queue(
-                            session, row, "resumed", GROUP, row.association_id, dedupe=_unique("resumed")
+                            session, row, Kind.RESUMED, GROUP, row.association_id, dedupe=_unique("resumed")
                         )
                 self._release_person_messages(session, row, now)
             return len(rows)
@@ -227,7 +229,7 @@ class Handovers:
                 return None
             row.reply_open_until = None
             self._queue(
-                session, row, "relay", GROUP, row.association_id, body={"text": text}, dedupe=_unique("r")
+                session, row, Kind.RELAY, GROUP, row.association_id, body={"text": text}, dedupe=_unique("r")
             )
             return row.reference
 
@@ -245,7 +247,7 @@ class Handovers:
             self._audit(session, "accepted" if accept else "declined", row, actor)
             if accept:
                 row.status, row.answer_due_at, row.updated_at = ACCEPTED, None, now
-                self._queue_to_person(session, row, "accepted")
+                self._queue_to_person(session, row, Kind.ACCEPTED)
                 return "accepted"
             self._pass_on(session, row)
             return "declined"
@@ -283,7 +285,7 @@ class Handovers:
                 or row.association_id != sent.association_id
             ):
                 return "not_relayable"
-            self._queue_to_person(session, row, "relay", body={"text": text})
+            self._queue_to_person(session, row, Kind.RELAY, body={"text": text})
             self._audit(session, "relayed", row, actor)
             return "queued"
 
@@ -296,7 +298,7 @@ class Handovers:
             query = select(HandoverRow).where(HandoverRow.status == WAITING, HandoverRow.answer_due_at < now)
             rows = session.scalars(query).all()
             for row in rows:
-                self._queue(session, row, "timed_out", GROUP, row.association_id, dedupe=_unique("t"))
+                self._queue(session, row, Kind.TIMED_OUT, GROUP, row.association_id, dedupe=_unique("t"))
                 self._audit(session, "timed_out", row, actor=None)
                 self._pass_on(session, row)
             return len(rows)
@@ -363,7 +365,7 @@ class Handovers:
             row = session.get(OutboxRow, item_id)
             row.status, row.sent_at, row.body = SENT, now, None
             row.sent_chat_id, row.sent_message_id = chat_id, message_id
-            if row.kind == "request":
+            if row.kind == Kind.REQUEST:
                 handover = session.get(HandoverRow, row.handover_id)
                 if handover.status == WAITING and handover.association_id == row.association_id:
                     handover.answer_due_at = now + self.policy.answer_delay
@@ -378,7 +380,7 @@ class Handovers:
                 return False
             row.status, row.body = DEAD, None
             handover = session.get(HandoverRow, row.handover_id)
-            if row.kind == "request" and handover.status == WAITING:
+            if row.kind == Kind.REQUEST and handover.status == WAITING:
                 self._audit(session, "unreachable", handover, actor=None)
                 self._pass_on(session, handover)
             return True
@@ -443,8 +445,8 @@ class Handovers:
         self,
         session: Session,
         row: HandoverRow,
-        kind: str,
-        target: str,
+        kind: Kind,
+        target: Target,
         association_id: str | None,
         *,
         dedupe: str,
@@ -468,10 +470,10 @@ class Handovers:
         )
 
     def _queue_request(self, session: Session, row: HandoverRow, association_id: str) -> None:
-        self._queue(session, row, "request", GROUP, association_id, dedupe="request")
+        self._queue(session, row, Kind.REQUEST, GROUP, association_id, dedupe="request")
 
     def _queue_to_person(
-        self, session: Session, row: HandoverRow, kind: str, body: dict | None = None
+        self, session: Session, row: HandoverRow, kind: Kind, body: dict | None = None
     ) -> None:
         """A message to the person, held outside their safe times and while paused."""
         when = None if row.paused else safe_times.next_allowed(row.safe_times, self._now())
@@ -494,16 +496,16 @@ class Handovers:
         row.answer_due_at, row.updated_at = None, self._now()
         if following is None:
             row.status, row.closed_at = UNMATCHED, self._now()
-            self._queue_to_person(session, row, "unmatched")
+            self._queue_to_person(session, row, Kind.UNMATCHED)
             return
         row.association_id, row.tried = following, ",".join([*sorted(tried), following])
         self._queue_request(session, row, following)
-        self._queue_to_person(session, row, "passed_on")
+        self._queue_to_person(session, row, Kind.PASSED_ON)
 
     def _was_delivered(self, session: Session, row: HandoverRow) -> bool:
         query = select(OutboxRow.id).where(
             OutboxRow.handover_id == row.id,
-            OutboxRow.kind == "request",
+            OutboxRow.kind == Kind.REQUEST,
             OutboxRow.association_id == row.association_id,
             OutboxRow.status == SENT,
         )
@@ -561,8 +563,8 @@ class Handovers:
         personal = json.loads(self._cipher.decrypt(handover.personal)) if handover.personal else {}
         return OutboxItem(
             id=row.id,
-            kind=row.kind,
-            target=row.target,
+            kind=Kind(row.kind),
+            target=Target(row.target),
             pseudonym=handover.pseudonym,
             attempts=row.attempts,
             association_id=row.association_id,
@@ -570,7 +572,7 @@ class Handovers:
             language=handover.language,
             level=handover.level,
             safe_times=handover.safe_times,
-            draft=_draft(handover, personal) if row.kind == "request" else None,
+            draft=_draft(handover, personal) if row.kind == Kind.REQUEST else None,
             chat_id=int(self._cipher.decrypt(handover.chat_ref)) if handover.chat_ref else None,
             body=json.loads(self._cipher.decrypt(row.body)) if row.body else None,
         )
@@ -608,6 +610,10 @@ def _draft(row: HandoverRow, personal: dict) -> Draft:
         message=personal.get("message"),
         by_worker=bool(personal.get("by_worker")),
     )
+
+
+def _view(row: HandoverRow) -> RequestView:
+    return RequestView(row.reference, row.association_id, RequestStatus(row.status), row.paused)
 
 
 def _unique(prefix: str) -> str:
