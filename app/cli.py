@@ -77,7 +77,7 @@ def _actions(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _telegram(settings: Settings, args: argparse.Namespace) -> int:
-    from app.runtime import BotRuntime
+    from app.bot_runtime import BotRuntime
     from bot.telegram.application import WebhookSecretError, run_telegram
 
     if not settings.telegram_token:
@@ -93,7 +93,7 @@ def _telegram(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _console(settings: Settings, as_json: bool) -> None:
     """Console chat against a running engine, through the same turn pipeline."""
-    from app.runtime import BotRuntime
+    from app.bot_runtime import BotRuntime
     from bot.console import ConsoleChannel, ConsoleChat, run_interactive, run_json
 
     runtime = BotRuntime.build(settings, flood_control=False)

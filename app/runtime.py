@@ -1,34 +1,17 @@
-"""One typed runtime per process, built by one factory from the settings.
+"""The action server's runtime, and the stores of any process, built once from the settings.
 
-The bot process and the action server each build theirs once at start; nothing else reads the
-environment or opens the database.
+The action server imports this module and nothing of the bot (a convention test checks it);
+the bot process builds its own runtime in app/bot_runtime.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-from app.config import REPO_ROOT, Settings, load_settings
-from bot.engine import EngineClient
-from bot.flood import FloodGate
-from bot.language_detection import LanguageDetector
-from bot.session_memory import LanguageMemory
-from bot.turn.channel import Channel
-from bot.turn.erasure import Eraser
-from bot.turn.inputs import known_intents
-from bot.turn.pipeline import PipelineParts, TurnPipeline
-from core.i18n import check_catalogs
+from app.config import Settings, load_settings
 from core.keyed_hash import KeyedHasher
 from storage.stores import Stores, open_stores
-
-DOMAIN_FILE = REPO_ROOT / "dialogues" / "domain.yml"
-UNLIMITED = 10**9  # the console has no flood limit: it is a local tool, not a public door
 
 
 @dataclass(frozen=True)
@@ -61,74 +44,3 @@ def build_stores(settings: Settings, import_seed: bool = True, hasher: KeyedHash
         settings.handover_policy,
         import_seed=import_seed,
     )
-
-
-@dataclass
-class BotRuntime:
-    """The bot process: stores, the engine client, the turn pipeline, erasure, background tasks."""
-
-    settings: Settings
-    hasher: KeyedHasher
-    stores: Stores
-    engine: EngineClient
-    eraser: Eraser
-    pipeline: TurnPipeline
-    channels: dict[str, Channel]
-    delivery_wake: asyncio.Event
-    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-
-    @classmethod
-    def build(
-        cls, settings: Settings, flood_control: bool = True, domain_file: Path = DOMAIN_FILE
-    ) -> BotRuntime:
-        """Everything the bot process needs, once; channels attach themselves afterwards."""
-        check_catalogs()
-        hasher = KeyedHasher(settings.pseudonym_key)
-        stores = build_stores(settings, hasher=hasher)
-        engine = EngineClient(settings.rasa_url, settings.rasa_token, settings.engine_timeout)
-        channels: dict[str, Channel] = {}
-        eraser = Eraser(stores.ledger, channels)
-        wake = asyncio.Event()
-        limit = settings.flood_max_messages if flood_control else UNLIMITED
-        parts = PipelineParts(
-            hasher=hasher,
-            store=stores.turns,
-            engine=engine,
-            detector=LanguageDetector(),
-            memory=LanguageMemory(settings.conversation_ttl_seconds),
-            flood=FloodGate(limit, settings.flood_window_seconds),
-            eraser=eraser,
-            engine_intents=known_intents(domain_file),
-            wake_delivery=wake.set,
-            quick_exit_line=settings.quick_exit_line,
-            engine_timeout=settings.engine_timeout,
-        )
-        return cls(settings, hasher, stores, engine, eraser, TurnPipeline(parts), channels, wake)
-
-    def attach(self, channel: Channel) -> None:
-        """A channel this process serves: its messages can be erased from here."""
-        self.channels[channel.name] = channel
-
-    def wake_delivery(self) -> None:
-        """Something is due in the outbox."""
-        self.delivery_wake.set()
-
-    def start_background(self, *extra: Coroutine[Any, Any, None]) -> None:
-        """Start auto-erase, the pipeline's upkeep and any channel-specific loop."""
-        loops = [
-            self.eraser.run_forever(self.settings.erase_sweep_seconds),
-            self.pipeline.maintain_forever(),
-            *extra,
-        ]
-        self.tasks.extend(asyncio.ensure_future(loop) for loop in loops)
-
-    async def stop_background(self) -> None:
-        """Stop the background tasks and release the engine client."""
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self.tasks.clear()
-        await self.pipeline.exits.stop()
-        await self.engine.close()

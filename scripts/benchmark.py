@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from long_conversation import CYCLE  # noqa: E402
 
+from app.bot_runtime import BotRuntime  # noqa: E402
 from app.config import Settings, load_settings  # noqa: E402
 from app.processes import EngineStack  # noqa: E402
-from app.runtime import BotRuntime  # noqa: E402
 from bot.console import ConsoleChat  # noqa: E402
 from bot.telegram.application import build_application  # noqa: E402
 from bot.turn.inputs import Incoming, Person  # noqa: E402

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.bot_runtime import BotRuntime
 from app.config import Settings, load_settings
 from app.processes import EngineStack
-from app.runtime import BotRuntime
 from app.training import model_is_current
 from bot.console import ConsoleChat
 from bot.turn.inputs import Person

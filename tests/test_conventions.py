@@ -135,3 +135,17 @@ def test_actions_name_request_statuses_only_through_their_type(path):
     statuses = {status.value for status in RequestStatus}
     found = [node.lineno for node in code_strings(path) if node.value in statuses]
     assert not found, f"{path.name}: status literals at lines {found}"
+
+
+def test_the_action_server_process_loads_nothing_of_the_bot():
+    """Its runtime opens the stores only: no channel, no pipeline, no Telegram in that process."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, app.cli, actions.stores, actions.handover, app.runtime, app.engine_server; "
+        "print(sorted(m for m in sys.modules if m == 'bot' or m.startswith(('bot.', 'telegram'))))"
+    )
+    command = [sys.executable, "-c", probe]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

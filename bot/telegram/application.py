@@ -27,8 +27,8 @@ from core.screens import Screen
 from storage.handovers import OutboxItem
 
 if TYPE_CHECKING:
+    from app.bot_runtime import BotRuntime
     from app.config import Settings
-    from app.runtime import BotRuntime
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 CONCURRENT_UPDATES = 256  # one person's updates stay ordered by the pipeline's lock

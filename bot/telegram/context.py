@@ -17,7 +17,7 @@ from storage.directory import Directory
 from storage.handovers import Handovers
 
 if TYPE_CHECKING:
-    from app.runtime import BotRuntime
+    from app.bot_runtime import BotRuntime
 
 TELEGRAM_KEY = "telegram"
 

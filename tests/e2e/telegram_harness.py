@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from app.bot_runtime import BotRuntime
 from app.config import Settings
-from app.runtime import BotRuntime
 from bot.telegram.application import build_application
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.ptb import polling

@@ -7,7 +7,7 @@ import socket
 
 import httpx
 
-from app.runtime import BotRuntime
+from app.bot_runtime import BotRuntime
 from bot.telegram.application import build_application, webhook_options
 from core.i18n import tr
 from tests.support.fake_bot_api import FakeBotAPI

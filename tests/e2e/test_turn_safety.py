@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from app.runtime import BotRuntime
+from app.bot_runtime import BotRuntime
 from core.handover import Draft
 from core.handover_messages import REPLY_PAYLOAD, group_button
 from core.i18n import tr

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from app.bot_runtime import BotRuntime
 from app.config import Settings
-from app.runtime import BotRuntime
 from bot.console import ConsoleChat
 
 
