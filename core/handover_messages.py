@@ -34,6 +34,7 @@ class Kind(str, Enum):
     PAUSED = "paused"  # to the group: do not contact the person (a quick exit)
     RESUMED = "resumed"  # to the group: the person wrote again
     TIMED_OUT = "timed_out"  # to the group: no answer in time, passed on
+    REDACT = "redacted"  # an edit: the group's copy of the request loses its personal details
 
 
 GROUP_PREFIX = "hq:"
@@ -71,11 +72,13 @@ def parse_group_button(data: str) -> tuple[str, str] | None:
 
 
 def group_screen(item: Deliverable, language: str, departement_name: str | None) -> Screen:
-    """The message posted in the association's group."""
+    """The message posted in the association's group (or, to redact a copy, its new text)."""
+    if item.kind == Kind.REDACT:
+        return Screen(tr(language, "handover.group.redacted", reference=item.reference), language)
     if item.kind == Kind.REQUEST and item.draft is not None:
         return request_screen(item.reference, item.draft, language, departement_name)
     body = (item.body or {}).get("text", "")
-    text = tr(language, f"handover.group.{item.kind}", reference=item.reference, text=body)
+    text = tr(language, f"handover.group.{Kind(item.kind).value}", reference=item.reference, text=body)
     return Screen(text, language)
 
 
@@ -104,7 +107,8 @@ def accepted_markup_screen(reference: str, language: str, level: str) -> Screen:
 def person_screen(item: Deliverable, association_name: str) -> Screen:
     """A notice to the person, in their language, with a neutral first line."""
     language = item.language
-    text = tr(language, f"handover.person.{item.kind}", name=association_name, reference=item.reference)
+    kind = Kind(item.kind).value
+    text = tr(language, f"handover.person.{kind}", name=association_name, reference=item.reference)
     if item.kind == Kind.RELAY:
         text += "\n\n" + str((item.body or {}).get("text", ""))
         buttons = (Button(tr(language, "handover.button.reply"), REPLY_PAYLOAD), *back_to_menu(language))

@@ -165,6 +165,7 @@ class Handovers:
                 delivered = self._cancel_pending(session, row)
                 if delivered:
                     self._queue(session, row, Kind.WITHDRAWN, GROUP, row.association_id, dedupe="withdrawn")
+                self._redact_copies(session, row)
                 self._audit(session, "withdrawn", row, actor=None)
                 row.status, row.closed_at, row.updated_at = WITHDRAWN, now, now
                 self._erase(row, now)
@@ -315,6 +316,7 @@ class Handovers:
         with self._transaction() as session:
             rows = session.scalars(query).all()
             for row in rows:
+                self._redact_copies(session, row)
                 self._erase(row, now)
             return len(rows)
 
@@ -457,7 +459,7 @@ class Handovers:
         session.add(
             OutboxRow(
                 handover_id=row.id,
-                dedupe_key=f"{row.id}:{kind}:{association_id or '-'}:{dedupe}",
+                dedupe_key=f"{row.id}:{Kind(kind).value}:{association_id or '-'}:{dedupe}",
                 kind=kind,
                 target=target,
                 association_id=association_id,
@@ -493,6 +495,7 @@ class Handovers:
         """Give the request to the next association, or close it when nobody is left."""
         tried = set(filter(None, row.tried.split(",")))
         following = self._next(row, tried)
+        self._redact_copies(session, row)  # the association it leaves keeps no personal detail
         row.answer_due_at, row.updated_at = None, self._now()
         if following is None:
             row.status, row.closed_at = UNMATCHED, self._now()
@@ -501,6 +504,25 @@ class Handovers:
         row.association_id, row.tried = following, ",".join([*sorted(tried), following])
         self._queue_request(session, row, following)
         self._queue_to_person(session, row, Kind.PASSED_ON)
+
+    def _redact_copies(self, session: Session, row: HandoverRow) -> None:
+        """Queue the edit of every copy of the request posted in a group: personal details removed."""
+        posted = session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.handover_id == row.id,
+                OutboxRow.kind == Kind.REQUEST,
+                OutboxRow.status == SENT,
+                OutboxRow.association_id == row.association_id,  # copies elsewhere went when it left
+                OutboxRow.sent_message_id.is_not(None),
+            )
+        ).all()
+        queued = set(session.scalars(select(OutboxRow.dedupe_key).where(OutboxRow.handover_id == row.id)))
+        for copy in posted:
+            dedupe = f"redact:{copy.id}"
+            if f"{row.id}:{Kind.REDACT.value}:{copy.association_id or '-'}:{dedupe}" in queued:
+                continue
+            where = {"chat": copy.sent_chat_id, "message": copy.sent_message_id}
+            self._queue(session, row, Kind.REDACT, GROUP, copy.association_id, dedupe=dedupe, body=where)
 
     def _was_delivered(self, session: Session, row: HandoverRow) -> bool:
         query = select(OutboxRow.id).where(

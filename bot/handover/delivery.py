@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from core import safe_times
 from core.clock import Clock, utc_now
-from core.handover_messages import group_screen, person_screen
+from core.handover_messages import Kind, group_screen, person_screen
 from core.places import departement_name
 from core.screens import Screen
 from storage.directory import Directory
@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 SendToGroup = Callable[[int, Screen], Awaitable[int]]
 # Shows a screen to the person of an outbox item; False when it must wait (a quick exit).
 DeliverToPerson = Callable[[OutboxItem, Screen], Awaitable[bool]]
+# Replaces the text of a message posted in a group (chat, message id, new screen).
+EditInGroup = Callable[[int, int, Screen], Awaitable[None]]
 HELD_RETRY = timedelta(seconds=30)
 
 
@@ -42,6 +44,7 @@ class DeliveryWorker:
         directory: Directory,
         send_to_group: SendToGroup,
         deliver_to_person: DeliverToPerson,
+        edit_in_group: EditInGroup,
         association_language: str,
         wake: asyncio.Event,
         clock: Clock = utc_now,
@@ -50,6 +53,7 @@ class DeliveryWorker:
         self._directory = directory
         self._send_to_group = send_to_group
         self._deliver_to_person = deliver_to_person
+        self._edit_in_group = edit_in_group
         self._language = association_language
         self.wake = wake
         self._now = clock
@@ -75,6 +79,8 @@ class DeliveryWorker:
                 await asyncio.wait_for(self.wake.wait(), timeout=every)
 
     async def _deliver(self, item: OutboxItem) -> int:
+        if item.kind == Kind.REDACT:
+            return await self._redact(item)
         target = self._target(item)
         if target is None:
             return 0
@@ -93,6 +99,19 @@ class DeliveryWorker:
                 "delivery failed (%s), %s", type(error).__name__, "dropped" if dropped else "will retry"
             )
             return 0
+        return 1
+
+    async def _redact(self, item: OutboxItem) -> int:
+        """Replace a copy of the request posted in a group by a text without personal details."""
+        where = item.body or {}
+        try:
+            screen = group_screen(item, self._language, None)
+            await self._edit_in_group(int(where["chat"]), int(where["message"]), screen)
+        except Exception as error:  # noqa: BLE001 - retried later, never lost
+            await asyncio.to_thread(self._handovers.mark_failed, item.id)
+            logger.warning("group copy not redacted yet: %s", type(error).__name__)
+            return 0
+        await asyncio.to_thread(self._handovers.mark_sent, item.id)
         return 1
 
     def _target(self, item: OutboxItem) -> tuple[int, Screen] | None:

@@ -95,6 +95,7 @@ def _telegram_runtime(runtime: BotRuntime, channel: TelegramChannel) -> Telegram
         stores.directory,
         channel.send_group,
         deliver_to_person,
+        channel.replace_in_group,
         settings.association_language,
         runtime.delivery_wake,
     )

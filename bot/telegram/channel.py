@@ -122,6 +122,15 @@ class TelegramChannel:
         """Post in an association group; the id of the message holding the buttons."""
         return (await self.send(chat, screen))[-1]
 
+    async def replace_in_group(self, chat: int, message_id: int, screen: Screen) -> None:
+        """Replace a group message's text (buttons removed); a message already gone is done."""
+        try:
+            await self._retrying(lambda: self._bot.edit_message_text(screen.text, chat, message_id))
+        except ChannelUnavailableError as error:
+            if not isinstance(error.__cause__, BadRequest):
+                raise  # rate limit or network: the outbox retries
+            logger.info("group message not replaced: %s", type(error.__cause__).__name__)
+
     async def _delete_one(self, chat: ChatRef, message_id: int) -> tuple[bool, float]:
         """(True if deleted or gone for good, seconds to wait before a retry)."""
         try:

@@ -294,3 +294,30 @@ async def test_m3_beyond_the_flood_limit_danger_gets_the_numbers_without_the_eng
     assert texts[:2] == ["ok", "ok"] and texts[2] == tr("en", "flood.slow_down")
     assert "112" in texts[-1] and len(texts) == 4
     assert len(engine.received) == 2
+
+
+@pytest.mark.parametrize("how", ["withdrawn", "declined"])
+async def test_h5_the_groups_copy_loses_the_personal_details(scene, how):
+    """Withdrawn by the person, or declined (passed on): the request message is edited to a text
+    without the alias, the code phrase or the message."""
+    stores = scene.runtime.stores
+    stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), GROUP, "member")
+    draft = Draft("ruelle", "contact", "en", "13", alias="Sam", phone="+33 6 12 34 56 78", code="violet kite")
+    reference = stores.handovers.create(scene.pseudonym, draft, uuid.uuid4().hex).reference
+    scene.api.mark()
+    scene.runtime.wake_delivery()
+    await scene.api.wait_for("sendMessage", predicate=lambda p: reference in p["text"], timeout=10)
+    shown = scene.api.remaining_ids(GROUP)
+    (request_id,) = [i for i in shown if reference in scene.api.message(GROUP, i)["text"]]
+    assert "violet kite" in scene.api.message(GROUP, request_id)["text"]
+    scene.api.mark()
+    if how == "withdrawn":
+        stores.handovers.withdraw(scene.pseudonym)
+    else:
+        scene.api.press_group_button(GROUP, MEMBER, group_button("d", reference), request_id)
+    scene.runtime.wake_delivery()
+    await scene.api.wait_for("editMessageText", predicate=lambda p: p["message_id"] == request_id, timeout=10)
+    await asyncio.sleep(0.5)
+    text = scene.api.message(GROUP, request_id)["text"]
+    assert text == tr("fr", "handover.group.redacted", reference=reference)
+    assert not any(secret in text for secret in ("Sam", "+33", "violet kite"))

@@ -36,6 +36,7 @@ class FlakyTelegram:
         self.handovers = handovers
         self.failures = failures
         self.sent: list[tuple[int, Screen]] = []
+        self.edited: list[tuple[int, int, Screen]] = []
 
     async def send(self, chat_id: int, screen: Screen) -> int:
         if self.failures:
@@ -51,7 +52,12 @@ class FlakyTelegram:
 
     def worker(self, directory: Directory, clock: Clock) -> DeliveryWorker:
         wake = asyncio.Event()
-        return DeliveryWorker(self.handovers, directory, self.send, self.deliver, "fr", wake, clock)
+        return DeliveryWorker(
+            self.handovers, directory, self.send, self.deliver, self.edit, "fr", wake, clock
+        )
+
+    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None:
+        self.edited.append((chat_id, message_id, screen))
 
 
 @pytest.fixture

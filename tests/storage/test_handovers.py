@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from core.handover import CONFIDENTIAL, CONTACT, Draft
+from core.handover_messages import Kind
 from storage.handovers import ACCEPTED, PERSON, UNMATCHED, WAITING, WITHDRAWN, Handovers, Policy, backoff
 from storage.models import AuditRow, HandoverRow, OutboxRow
 
@@ -136,7 +137,7 @@ def test_no_answer_in_time_moves_the_request_on(store, db_engine, person):
     deliver_all(store)
     assert store.expire_unanswered(datetime.now(timezone.utc)) == 0
     assert store.expire_unanswered(datetime.now(timezone.utc) + timedelta(hours=2)) == 1
-    assert [r.kind for r in outbox(db_engine, target="group")] == ["request", "timed_out", "request"]
+    assert [r.kind for r in outbox(db_engine, target="group")] == ["request", "timed_out", "redacted", "request"]
     assert outbox(db_engine, kind="request")[-1].association_id == "second"
 
 
@@ -147,7 +148,7 @@ def test_withdrawal_erases_and_tells_the_association_that_had_it(store, db_engin
     with db_engine.connect() as connection:
         row = connection.execute(select(HandoverRow)).one()
     assert row.status == WITHDRAWN and row.personal is None and row.chat_ref is None
-    assert [r.kind for r in outbox(db_engine, target="group")] == ["request", "withdrawn"]
+    assert [r.kind for r in outbox(db_engine, target="group")] == ["request", "withdrawn", "redacted"]
     assert store.withdraw(person) == 0
 
 
@@ -210,3 +211,29 @@ def test_open_requests_are_not_touched_by_retention(store, person):
     store.create(person, draft(), "key-12")
     assert store.apply_retention(datetime.now(timezone.utc) + timedelta(days=365)) == 0
     assert store.requests_of(person)[0].status == WAITING
+
+
+def test_every_way_a_request_leaves_an_association_redacts_its_copy(store, person):
+    """Withdrawn, declined, timed out or closed and past retention: the group's copy is edited (H5)."""
+    store.policy = Policy(answer_delay=timedelta(hours=1), retention=timedelta(0))
+    for index, leave in enumerate(("withdraw", "decline", "time out", "close")):
+        owner = f"{person[:-1]}{index}"
+        created = store.create(owner, draft(), f"h5-{index}")
+        (request,) = store.due()
+        store.mark_sent(request.id, -100, 40 + index)
+        if leave == "withdraw":
+            store.withdraw(owner)
+        elif leave == "decline":
+            store.answer(created.reference, "first", "member", accept=False)
+        elif leave == "time out":
+            store.expire_unanswered(datetime.now(timezone.utc) + timedelta(days=2))
+        else:
+            store.answer(created.reference, "first", "member", accept=True)
+            store.close(created.reference, "first", "member")
+            store.apply_retention(datetime.now(timezone.utc) + timedelta(seconds=1))
+        later = datetime.now(timezone.utc) + timedelta(days=3)
+        due = store.due(later)
+        redactions = [item for item in due if item.kind == Kind.REDACT]
+        assert [(item.body or {}).get("message") for item in redactions] == [40 + index], leave
+        for item in due:
+            store.mark_sent(item.id)
