@@ -333,6 +333,8 @@ class TurnPipeline:
             shown = turn.entries([turn.incoming.message_id])
             erased = await self._p.eraser.erase(shown)
             self._p.eraser.retry_later(erased.retry, erased.retry_after)
+            if erased.retry:  # kept in the ledger too, due now: a restart still deletes it
+                await self._commit(turn.pseudonym, TurnWrites(erased.retry, self._p.clock()))
             self._p.recent.forget(turn.pseudonym, {turn.incoming.message_id})
         word = spoken_form(command.argument)
         if word == CODE_WORD_OFF:
@@ -357,10 +359,13 @@ class TurnPipeline:
         if isinstance(turn.input, QuickExit):
             return
         language = self._language(turn)
+        cached = self._p.cache.get(turn.pseudonym)
+        due = self._due(cached.auto_erase_seconds if cached else None)
+        incoming = [turn.incoming.message_id] if turn.incoming.message_id is not None else []
         try:
             ids = await turn.channel.send(turn.incoming.chat, static_fallback(language))
             self._p.recent.note(turn.entries(ids))
-            self._p.pending.add(turn.pseudonym, TurnWrites(turn.entries(ids)))
+            self._p.pending.add(turn.pseudonym, TurnWrites(turn.entries([*ids, *incoming]), due))
         except Exception as error:  # noqa: BLE001 - nothing else can be done here
             logger.error("fallback not shown: %s", type(error).__name__)
 
