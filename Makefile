@@ -41,8 +41,9 @@ catalogs-update: setup  ## re-extract ids from the code and merge them into ever
 model: setup  ## train only when the training data changed
 	$(PY) -m app train
 
-bench: setup catalogs model  ## latency, throughput and memory figures
+bench: setup catalogs model  ## latency, throughput, transactions and memory figures
 	$(PY) scripts/benchmark.py
+	$(PY) scripts/long_conversation.py
 	$(PY) scripts/nlu_eval.py
 	$(PY) scripts/language_eval.py
 	$(PY) scripts/places_eval.py --no-ner

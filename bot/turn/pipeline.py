@@ -66,12 +66,14 @@ class TurnPreemptedError(Exception):
 
 @dataclass(frozen=True)
 class Turn:
-    """One update of one person, parsed once, with their pseudonym."""
+    """One update of one person, parsed once, with their pseudonym and language resolved once."""
 
     incoming: Incoming
     pseudonym: str
     channel: Channel
     input: Input
+    detection: Detection | None  # the language of free words, when it can be told
+    language: str  # for screens built without the engine: detection, last reply, client, French
 
     @property
     def typed(self) -> str | None:
@@ -136,12 +138,13 @@ class TurnPipeline:
     async def handle(self, incoming: Incoming, channel: Channel) -> None:
         """Answer one update, whatever happens: never silent, never a crash."""
         pseudonym = self.pseudonym(incoming.person)
-        turn = Turn(incoming, pseudonym, channel, parse(incoming, self._p.engine_intents))
+        parsed = parse(incoming, self._p.engine_intents)
         if incoming.message_id is not None:  # known at once: an exit racing this turn deletes it
-            self._p.recent.note(turn.entries([incoming.message_id]))
-        if isinstance(turn.input, QuickExit) or self._is_known_code_word(turn):
+            self._p.recent.note([LedgerEntry(pseudonym, incoming.chat, incoming.message_id, channel.name)])
+        if isinstance(parsed, QuickExit) or self._is_known_code_word(pseudonym, parsed):
             self._preempt(pseudonym)
         async with self._p.locks.of(pseudonym):
+            turn = self._turn(incoming, pseudonym, channel, parsed)
             try:
                 await self._answer(turn)
             except TurnPreemptedError:
@@ -149,6 +152,13 @@ class TurnPipeline:
             except Exception as error:  # noqa: BLE001 - never silent: the static screen instead
                 logger.error("turn failed: %s", type(error).__name__)
                 await self._last_resort(turn)
+
+    def _turn(self, incoming: Incoming, pseudonym: str, channel: Channel, parsed: Input) -> Turn:
+        """The turn, with the language of its screens resolved once (under the person's lock)."""
+        words = parsed.text[:ENGINE_TEXT_LIMIT] if isinstance(parsed, Words) else None
+        found = self._p.detector.detection(words) if words else None
+        language = self._language(pseudonym, incoming.person, found)
+        return Turn(incoming, pseudonym, channel, parsed, found, language)
 
     async def _answer(self, turn: Turn) -> None:
         verdict = self._p.flood.check(turn.pseudonym)  # counted first; applied after exits and danger
@@ -186,7 +196,7 @@ class TurnPipeline:
         self, turn: Turn, state: PersonState, start: TurnStart, danger: bool, verdict: Verdict
     ) -> list[Screen]:
         """What to show, in the pipeline's order of precedence."""
-        language = self._language(turn)
+        language = turn.language
         if start.relayed_to is not None:
             return [Screen(tr(language, "handover.reply.sent"), language, back_to_menu(language))]
         if isinstance(turn.input, AnswerAssociation):
@@ -212,8 +222,8 @@ class TurnPipeline:
     async def _ask_engine(self, turn: Turn, state: PersonState, danger: bool) -> list[Screen]:
         """The engine's screens; the static ones when it fails; the emergency numbers on danger."""
         await self.exits.engine_forgot(turn.pseudonym, self._p.engine_timeout)
-        text, found = self._engine_text(turn.input)
-        language = self._language(turn, found)
+        text = self._engine_text(turn.input)
+        found, language = turn.detection, turn.language
         metadata = {
             "channel": turn.incoming.person.channel,
             "client_language": languages.normalise(turn.incoming.person.client_language),
@@ -240,24 +250,23 @@ class TurnPipeline:
         self._p.memory.remember(turn.pseudonym, screens[-1].language)
         return screens
 
-    def _engine_text(self, parsed: Input) -> tuple[str, Detection | None]:
-        """What the engine reads, and the language detected in free words."""
+    @staticmethod
+    def _engine_text(parsed: Input) -> str:
+        """What the engine reads."""
         if isinstance(parsed, Words):
-            text = parsed.text[:ENGINE_TEXT_LIMIT]
-            return text, self._p.detector.detection(text)
+            return parsed.text[:ENGINE_TEXT_LIMIT]
         if isinstance(parsed, Start):
-            return payloads.make("handover_via", a=parsed.association, lang_code=parsed.language), None
+            return payloads.make("handover_via", a=parsed.association, lang_code=parsed.language)
         if isinstance(parsed, Payload):
-            return parsed.engine_text(), None
-        return payloads.MENU, None
+            return parsed.engine_text()
+        return payloads.MENU
 
-    def _is_known_code_word(self, turn: Turn) -> bool:
+    def _is_known_code_word(self, pseudonym: str, parsed: Input) -> bool:
         """The text is the person's code word, as far as the cached state knows (no database)."""
-        cached = self._p.cache.get(turn.pseudonym)
-        if cached is None or cached.code_word_hash is None or not isinstance(turn.input, Words):
+        cached = self._p.cache.get(pseudonym)
+        if cached is None or cached.code_word_hash is None or not isinstance(parsed, Words):
             return False
-        candidate = self._p.store.code_word_digest(turn.pseudonym, spoken_form(turn.input.text))
-        return candidate == cached.code_word_hash
+        return self._p.store.code_word_digest(pseudonym, spoken_form(parsed.text)) == cached.code_word_hash
 
     def _preempt(self, pseudonym: str) -> None:
         """A quick exit does not wait for the engine: the turn waiting for it is abandoned."""
@@ -328,7 +337,7 @@ class TurnPipeline:
 
     async def _code_word_command(self, turn: Turn, command: CodeWordCommand) -> None:
         """Set, replace or remove the code word; the message showing it is deleted at once."""
-        language = self._language(turn)
+        language = turn.language
         if turn.incoming.message_id is not None:
             shown = turn.entries([turn.incoming.message_id])
             erased = await self._p.eraser.erase(shown)
@@ -358,7 +367,7 @@ class TurnPipeline:
         """After a failure: the static screen (menu and emergency numbers), never for a quick exit."""
         if isinstance(turn.input, QuickExit):
             return
-        language = self._language(turn)
+        language = turn.language
         cached = self._p.cache.get(turn.pseudonym)
         due = self._due(cached.auto_erase_seconds if cached else None)
         incoming = [turn.incoming.message_id] if turn.incoming.message_id is not None else []
@@ -434,13 +443,13 @@ class TurnPipeline:
         self._p.cache.put(pseudonym, state)
         return state
 
-    def _language(self, turn: Turn, found: Detection | None = None) -> str:
+    def _language(self, pseudonym: str, person: Person, found: Detection | None) -> str:
         """The language of a screen built without the engine: detection, last reply, client, French."""
         return languages.resolve(
             detected=found.language if found and found.sure else None,
-            previous=self._p.memory.recall(turn.pseudonym),
+            previous=self._p.memory.recall(pseudonym),
             guessed=found.language if found and not found.sure else None,
-            client=turn.incoming.person.client_language,
+            client=person.client_language,
         )
 
 
