@@ -283,16 +283,19 @@ class TurnPipeline:
             await self._quick_exit(turn)
             return
         writes = self._writes_for(turn, state, screens)
-        for screen in screens:
-            if screen.has(Directive.EDIT) and turn.incoming.pressed_id is not None:
-                chat, pressed = turn.incoming.chat, turn.incoming.pressed_id
-                await turn.channel.edit(chat, pressed, screen, turn.incoming.pressed_text)
-                continue
-            writes.records += turn.entries(await turn.channel.send(turn.incoming.chat, screen))
         if turn.incoming.message_id is not None:
             writes.records += turn.entries([turn.incoming.message_id])
-        self._p.recent.note(writes.records)
-        await self._commit(turn.pseudonym, writes, deferred=deferred)
+        try:
+            for screen in screens:
+                if screen.has(Directive.EDIT) and turn.incoming.pressed_id is not None:
+                    chat, pressed = turn.incoming.chat, turn.incoming.pressed_id
+                    await turn.channel.edit(chat, pressed, screen, turn.incoming.pressed_text)
+                    continue
+                shown = turn.entries(await turn.channel.send(turn.incoming.chat, screen))
+                self._p.recent.note(shown)
+                writes.records += shown
+        finally:  # what was shown is recorded, even when a later screen could not be sent
+            await self._commit(turn.pseudonym, writes, deferred=deferred)
 
     def _writes_for(self, turn: Turn, state: PersonState, screens: list[Screen]) -> TurnWrites:
         """The settings the screens change, and the auto-erase time of this turn's messages."""

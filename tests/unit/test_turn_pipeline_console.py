@@ -7,8 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from bot.turn.inputs import Person
-from core.common_screens import emergency
+from bot.turn.inputs import Incoming, Person
+from core.common_screens import emergency, static_fallback
 from core.handover import Draft
 from core.handover_messages import REPLY_PAYLOAD
 from core.i18n import tr
@@ -65,3 +65,31 @@ async def test_hostile_lines_each_get_one_answer(greeter):
     answers = [await chat.exchange(Person("console", "h"), text) for text in hostile]
     assert all(len(screens) == 1 for screens, _ in answers)
     assert all(len(r["message"]) <= 1000 and not r["message"].startswith("/") for r in engine.received)
+
+
+async def test_what_was_shown_is_recorded_even_when_a_later_screen_fails(settings, tmp_path):
+    """H1: a split turn that breaks halfway still records every message it did show."""
+    from bot.console import ConsoleChannel
+    from bot.turn.channel import ChannelUnavailableError
+
+    class BreaksOnTheSecond(ConsoleChannel):
+        calls = 0
+
+        async def send(self, chat, screen):
+            self.calls += 1
+            if self.calls == 2:
+                raise ChannelUnavailableError("rate limited")
+            return await super().send(chat, screen)
+
+    two = [{"custom": Screen(text, "fr").to_payload()} for text in ("one", "two")]
+    async with FakeEngine(replies=two) as engine:  # noqa: SIM117 - the runtime needs its address
+        async with runtime_with_console(local_settings(settings, tmp_path, engine.url)) as (runtime, chat):
+            channel = BreaksOnTheSecond()
+            runtime.attach(channel)
+            person = Person("console", "split")
+            await chat.pipeline.handle(Incoming(person, "split", "bonjour"), channel)
+            await chat.pipeline.maintain()
+            recorded = runtime.stores.ledger.messages_of(chat.pipeline.pseudonym(person))
+    shown, _ = channel.take("split")
+    assert [screen.text for screen in shown] == ["one", static_fallback("fr").text]
+    assert {entry.message_id for entry in recorded} == {1, 2}, "the first screen and the fallback"
