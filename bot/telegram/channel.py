@@ -106,6 +106,9 @@ class TelegramChannel:
                 retry.update(batch)
                 wait = max(wait, retry_after_seconds(error))
                 continue
+            except Forbidden:  # the person blocked the bot: nothing can be deleted any more
+                done.update(batch)
+                continue
             except BadRequest:
                 pass  # some message in the batch is refused: one by one below
             except (NetworkError, TelegramError) as error:  # time-out, server error: try again later

@@ -153,7 +153,7 @@ def _command(text: str, intents: frozenset[str]) -> Input:
     found = _COMMAND.match(text)
     name = found.group(1).lower() if found else ""
     argument = (found.group(2) or "").strip() if found else ""
-    if name in QUICK_EXIT_COMMANDS and not argument:
+    if name in QUICK_EXIT_COMMANDS:  # "/exit now" too: generous, never a reason not to erase
         return QuickExit()
     if name == CODE_WORD_COMMAND:
         return CodeWordCommand(argument)
