@@ -371,6 +371,8 @@ class Handovers:
                 handover = session.get(HandoverRow, row.handover_id)
                 if handover.status == WAITING and handover.association_id == row.association_id:
                     handover.answer_due_at = now + self.policy.answer_delay
+                else:  # it left this association while its copy was on the way: redact that copy at once
+                    self._redact_copy(session, handover, row)
 
     def mark_failed(self, item_id: int) -> bool:
         """Retry later with backoff; after too many tries give up (a request moves on). True if dropped."""
@@ -516,13 +518,19 @@ class Handovers:
                 OutboxRow.sent_message_id.is_not(None),
             )
         ).all()
-        queued = set(session.scalars(select(OutboxRow.dedupe_key).where(OutboxRow.handover_id == row.id)))
         for copy in posted:
-            dedupe = f"redact:{copy.id}"
-            if f"{row.id}:{Kind.REDACT.value}:{copy.association_id or '-'}:{dedupe}" in queued:
-                continue
-            where = {"chat": copy.sent_chat_id, "message": copy.sent_message_id}
-            self._queue(session, row, Kind.REDACT, GROUP, copy.association_id, dedupe=dedupe, body=where)
+            self._redact_copy(session, row, copy)
+
+    def _redact_copy(self, session: Session, row: HandoverRow, copy: OutboxRow) -> None:
+        """Queue the edit of one posted copy, once."""
+        if copy.sent_message_id is None:
+            return
+        dedupe = f"redact:{copy.id}"
+        key = f"{row.id}:{Kind.REDACT.value}:{copy.association_id or '-'}:{dedupe}"
+        if session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key)) is not None:
+            return
+        where = {"chat": copy.sent_chat_id, "message": copy.sent_message_id}
+        self._queue(session, row, Kind.REDACT, GROUP, copy.association_id, dedupe=dedupe, body=where)
 
     def _was_delivered(self, session: Session, row: HandoverRow) -> bool:
         query = select(OutboxRow.id).where(

@@ -189,10 +189,13 @@ async def test_h1_every_message_shown_is_in_the_ledger_with_its_auto_erase_time(
     assert scene.api.remaining_ids(USER) == set()
 
 
-async def test_h2_rate_limited_deletions_are_retried_until_done(scene):
+@pytest.mark.parametrize(
+    ("status", "retry_after"), [(429, 2), (502, None)], ids=["rate-limit", "server-error"]
+)
+async def test_h2_refused_deletions_are_retried_until_done(scene, status, retry_after):
     for text in ("one", "two", "three"):
         await scene.say(text)
-    scene.api.fail("deleteMessages", "deleteMessage", status=429, retry_after=2, seconds=3)
+    scene.api.fail("deleteMessages", "deleteMessage", status=status, retry_after=retry_after, seconds=3)
     scene.api.mark()
     started = time.monotonic()
     scene.api.send_text(USER, "/exit", language_code="en")
@@ -203,7 +206,8 @@ async def test_h2_rate_limited_deletions_are_retried_until_done(scene):
     assert scene.to_person() == []
 
 
-async def test_h3_a_locked_database_never_makes_an_exit_add_messages_or_skip_deletions(scene):
+@pytest.mark.parametrize("locked_for", [7, 30])
+async def test_h3_a_locked_database_never_makes_an_exit_add_messages_or_skip_deletions(scene, locked_for):
     await scene.accepted_request()
     await scene.say("one")
     release = threading.Event()
@@ -213,7 +217,7 @@ async def test_h3_a_locked_database_never_makes_an_exit_add_messages_or_skip_del
         connection = sqlite3.connect(scene.database, timeout=1)
         connection.execute("BEGIN EXCLUSIVE")
         locked.set()
-        release.wait(7)
+        release.wait(locked_for)
         connection.rollback()
         connection.close()
 

@@ -238,3 +238,13 @@ def test_every_way_a_request_leaves_an_association_redacts_its_copy(store, perso
         assert [(item.body or {}).get("message") for item in redactions] == [40 + index], leave
         for item in due:
             store.mark_sent(item.id)
+
+
+def test_a_copy_posted_while_the_request_was_withdrawn_is_redacted_at_once(store, person):
+    """The withdrawal lands between Telegram's answer and the commit: the copy must still go."""
+    store.create(person, draft(), "in-flight")
+    (request,) = store.due()  # claimed: on its way to the group
+    store.withdraw(person)
+    store.mark_sent(request.id, -100, 77)  # Telegram had accepted it
+    redactions = [item for item in store.due(datetime.now(timezone.utc)) if item.kind == Kind.REDACT]
+    assert [(item.body or {}).get("message") for item in redactions] == [77]
