@@ -371,6 +371,9 @@ class Handovers:
                 handover = session.get(HandoverRow, row.handover_id)
                 if handover.status == WAITING and handover.association_id == row.association_id:
                     handover.answer_due_at = now + self.policy.answer_delay
+                    if handover.paused:  # a quick exit came while it was on the way: tell them now
+                        dedupe = _unique("paused")
+                        self._queue(session, handover, Kind.PAUSED, GROUP, row.association_id, dedupe=dedupe)
                 else:  # it left this association while its copy was on the way: redact that copy at once
                     self._redact_copy(session, handover, row)
 

@@ -248,3 +248,13 @@ def test_a_copy_posted_while_the_request_was_withdrawn_is_redacted_at_once(store
     store.mark_sent(request.id, -100, 77)  # Telegram had accepted it
     redactions = [item for item in store.due(datetime.now(timezone.utc)) if item.kind == Kind.REDACT]
     assert [(item.body or {}).get("message") for item in redactions] == [77]
+
+
+def test_a_request_posted_after_a_quick_exit_is_followed_by_do_not_contact(store, person):
+    """The exit lands while the request is on its way: the group still learns not to make contact."""
+    store.create(person, draft(), "in-flight-pause")
+    (request,) = store.due()
+    store.pause(person)  # nothing was delivered yet: no notice so far
+    store.mark_sent(request.id, -100, 78)
+    kinds = [item.kind for item in store.due(datetime.now(timezone.utc))]
+    assert kinds == [Kind.PAUSED]
