@@ -60,18 +60,29 @@ class QuickExit:
         self._wake_delivery = wake_delivery
         self._line = quick_exit_line
         self._now = clock
-        self._unfinished: dict[str, datetime] = {}  # pseudonym -> when its exit started
+        self._running: set[str] = set()  # exits under way
+        self._unfinished: dict[str, datetime] = {}  # interrupted exits to finish -> when they started
         self._forgetting: dict[str, asyncio.Task[None]] = {}
 
     def holds(self, pseudonym: str) -> bool:
         """True while an exit of this person is not finished: nothing may be shown to them."""
-        return pseudonym in self._unfinished
+        return pseudonym in self._running or pseudonym in self._unfinished
 
     async def run(self, pseudonym: str, channel: Channel, chat: ChatRef, incoming_id: int | None) -> None:
         """Erase the person's chat now; never sends anything but the optional innocuous line."""
         started = self._now()
-        self._unfinished[pseudonym] = started
-        known = self._known(pseudonym, channel.name, chat, incoming_id)
+        self._running.add(pseudonym)
+        try:
+            settled = await self._erase(pseudonym, channel.name, chat, incoming_id)
+        finally:
+            self._running.discard(pseudonym)
+        if not settled:  # the database refused: the upkeep task finishes it, deliveries stay held
+            self._unfinished[pseudonym] = started
+        await self._leave_line(channel, chat)
+
+    async def _erase(self, pseudonym: str, channel: str, chat: ChatRef, incoming_id: int | None) -> bool:
+        """Delete what memory knows, then what the ledger holds; True once the database took it all."""
+        known = self._known(pseudonym, channel, chat, incoming_id)
         self._pending.drop_records(pseudonym)
         first = await self._eraser.erase(known)
         self._forget_engine(pseudonym)  # deletion has started: now the engine may be asked
@@ -82,9 +93,7 @@ class QuickExit:
         self._eraser.retry_later(retry, max(first.retry_after, second.retry_after))
         self._recent.forget(pseudonym)
         self._memory.forget(pseudonym)
-        if recorded is not None and await self._settle(pseudonym, first.done + second.done, retry):
-            del self._unfinished[pseudonym]
-        await self._leave_line(channel, chat)
+        return recorded is not None and await self._settle(pseudonym, first.done + second.done, retry)
 
     async def engine_forgot(self, pseudonym: str, timeout: float) -> None:
         """Wait (at most `timeout`) until a pending "forget" reached the engine."""

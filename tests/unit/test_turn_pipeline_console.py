@@ -93,3 +93,27 @@ async def test_what_was_shown_is_recorded_even_when_a_later_screen_fails(setting
     shown, _ = channel.take("split")
     assert [screen.text for screen in shown] == ["one", static_fallback("fr").text]
     assert {entry.message_id for entry in recorded} == {1, 2}, "the first screen and the fallback"
+
+
+async def test_the_upkeep_never_repeats_an_exit_under_way(greeter):
+    """An exit still deleting is not an "unfinished" one: the upkeep task leaves it alone."""
+    import asyncio
+
+    from bot.console import ConsoleChannel
+
+    class SlowToDelete(ConsoleChannel):
+        async def delete(self, chat, message_ids):
+            await asyncio.sleep(0.3)
+            return await super().delete(chat, message_ids)
+
+    _, runtime, chat = greeter
+    channel = SlowToDelete()
+    runtime.attach(channel)
+    person = Person("console", "slow")
+    await chat.pipeline.handle(Incoming(person, "slow", "bonjour"), channel)
+    exiting = asyncio.ensure_future(chat.pipeline.handle(Incoming(person, "slow", "/exit"), channel))
+    await asyncio.sleep(0.1)
+    await chat.pipeline.maintain()  # runs while the exit deletes
+    await exiting
+    shown, erased = channel.take("slow")
+    assert len(shown) == 1 and erased == 1, "deleted once"
