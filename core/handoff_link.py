@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core import languages, payloads
+from core import languages
 
 _PARAMETER = re.compile(r"^h-([a-z]{2})-([a-z0-9_]{2,20})$")
 START_LIMIT = 64  # Telegram's limit for a start parameter
@@ -21,17 +21,9 @@ def start_parameter(language: str, association_id: str) -> str:
     return parameter
 
 
-def link(bot_username: str, language: str, association_id: str) -> str:
-    """The deep link that opens the assistant for the person."""
-    return f"https://t.me/{bot_username}?start={start_parameter(language, association_id)}"
-
-
-def payload_for_start(text: str) -> str | None:
-    """The engine payload for `/start h-…`, or None when the text is not such a start."""
-    parts = text.split()
-    if len(parts) != 2 or parts[0].split("@")[0] != "/start":
-        return None
-    found = _PARAMETER.match(parts[1])
+def parse_parameter(parameter: str) -> tuple[str, str] | None:
+    """(language, association id) of a start parameter, or None when it is not a hand-off link."""
+    found = _PARAMETER.match(parameter)
     if not found or languages.normalise(found.group(1)) is None:
         return None
-    return payloads.handover_via(found.group(2), found.group(1))
+    return found.group(1), found.group(2)

@@ -168,17 +168,15 @@ class MessageLedger:
         with self._transaction() as session:
             self.retry_later(session, entries, when)
 
-    def forget_in(self, session: Session, pseudonym: str, message_ids: Iterable[int]) -> int:
-        """In the caller's transaction, drop some messages of a person; returns the count dropped."""
-        return _delete_messages(session, pseudonym, message_ids)
-
-    def forget_entries(self, entries: Iterable[LedgerEntry]) -> int:
-        """Drop the given entries (e.g. once deleted from Telegram); returns the count dropped."""
+    def forget_entries(self, entries: Iterable[LedgerEntry], session: Session | None = None) -> int:
+        """Drop the given entries (e.g. once deleted), in the caller's transaction if one is given."""
         by_person: dict[str, set[int]] = defaultdict(set)
         for entry in entries:
             by_person[entry.pseudonym].add(entry.message_id)
-        with self._transaction() as session:
+        if session is not None:
             return sum(_delete_messages(session, person, ids) for person, ids in by_person.items())
+        with self._transaction() as own:
+            return self.forget_entries(entries, own) if by_person else 0
 
     def purge_recorded_before(self, cutoff: datetime) -> int:
         """Drop rows recorded before the cutoff (Telegram cannot delete messages older than 48 h)."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, utc_now
@@ -50,14 +49,6 @@ class PersonSettingsStore:
     def set_auto_erase(self, session: Session, pseudonym: str, seconds: int | None) -> None:
         """Set the auto-erase delay in seconds; None turns it off."""
         self._row(session, pseudonym).auto_erase_seconds = seconds or None
-
-    def forget(self, session: Session, pseudonym: str) -> None:
-        """Remove every setting of the person."""
-        session.execute(delete(PersonSettingsRow).where(PersonSettingsRow.pseudonym == pseudonym))
-
-    def pseudonyms(self, session: Session) -> list[str]:
-        """Every person with settings (for tests and maintenance)."""
-        return list(session.scalars(select(PersonSettingsRow.pseudonym)))
 
     def _row(self, session: Session, pseudonym: str) -> PersonSettingsRow:
         row = session.get(PersonSettingsRow, pseudonym)

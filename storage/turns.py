@@ -137,8 +137,7 @@ class TurnStore:
     ) -> bool:
         """Forget what was deleted, retry the rest later, pause the requests; True if a group is told."""
         with self._transaction() as session:
-            for entry_batch in _by_person(deleted):
-                self._ledger.forget_in(session, *entry_batch)
+            self._ledger.forget_entries(deleted, session)
             self._ledger.retry_later(session, retry, retry_at)
             return self._handovers.pause(pseudonym, session=session) > 0
 
@@ -152,9 +151,3 @@ class TurnStore:
         with Session(self._engine, future=True, expire_on_commit=False) as session, session.begin():
             yield session
 
-
-def _by_person(entries: list[LedgerEntry]) -> Iterator[tuple[str, set[int]]]:
-    people: dict[str, set[int]] = {}
-    for entry in entries:
-        people.setdefault(entry.pseudonym, set()).add(entry.message_id)
-    yield from people.items()

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from core import languages, payloads
+from core import payloads
 from core.danger import normalise
+from core.handoff_link import parse_parameter
 from core.handover_messages import REPLY_PAYLOAD
 
 ChatRef = int | str
@@ -29,7 +30,6 @@ ENGINE_TEXT_LIMIT = 1000
 RELAY_LIMIT = 3500
 _PAYLOAD = re.compile(r"^/([a-z_]{1,40})(\{[^{}\n]{0,80}\})?$")
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,40})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-_DEEP_LINK = re.compile(r"^h-([a-z]{2})-([a-z0-9_]{2,20})$")
 # Direction overrides and isolates, the byte-order mark: never needed in a message, easy to abuse.
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u200e\u200f")
@@ -166,10 +166,8 @@ def _command(text: str, intents: frozenset[str]) -> Input:
 
 def _deep_link(argument: str) -> Start | None:
     """`/start h-<language>-<association>`: a worker's hand-off link."""
-    found = _DEEP_LINK.match(argument)
-    if not found or languages.normalise(found.group(1)) is None:
-        return None
-    return Start(found.group(1), found.group(2))
+    found = parse_parameter(argument)
+    return Start(*found) if found else None
 
 
 def _payload(text: str, intents: frozenset[str]) -> Payload | None:

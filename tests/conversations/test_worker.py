@@ -6,7 +6,6 @@ import pytest
 
 from actions.worker import payload
 from core import payloads
-from core.handoff_link import payload_for_start
 from core.i18n import tr
 from core.screens import Directive
 from core.worker import load
@@ -54,7 +53,7 @@ async def test_a_hand_off_link_carries_only_language_and_association(chat, store
 
 async def test_the_link_opens_the_assistant_for_the_person(chat, stores):
     person = chat()
-    opened = await person.last(payload_for_start("/start h-en-ccem"))
+    opened = await person.last("/start h-en-ccem")  # parsed by the pipeline, as on every channel
     assert opened.language == "en" and "CCEM" in opened.text
     await person.say(payloads.safety_answer("safe"))
     await person.say(payloads.ASSOCIATION)

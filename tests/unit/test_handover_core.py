@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from core import safe_times
-from core.handoff_link import link, payload_for_start, start_parameter
+from core.handoff_link import parse_parameter, start_parameter
 from core.handover import ANONYMOUS, CONFIDENTIAL, CONTACT, Draft, required_fields, shared_lines
 from core.handover_messages import parse_group_button
 
@@ -57,16 +57,10 @@ def test_next_allowed_is_the_next_window_start():
 
 
 def test_hand_off_links_carry_no_personal_data():
-    assert link("helpbot", "en", "ccem") == "https://t.me/helpbot?start=h-en-ccem"
-    assert payload_for_start("/start h-en-ccem") == '/handover_via{"a":"ccem","lang_code":"en"}'
-    for bad in (
-        "/start",
-        "/start h-xx-ccem",
-        "/start h-en-CCEM;drop",
-        "/start 0612345678",
-        "hello h-en-ccem",
-    ):
-        assert payload_for_start(bad) is None
+    assert start_parameter("en", "ccem") == "h-en-ccem"
+    assert parse_parameter("h-en-ccem") == ("en", "ccem")
+    for bad in ("", "h-xx-ccem", "h-en-CCEM;drop", "0612345678", "hello h-en-ccem"):
+        assert parse_parameter(bad) is None
     with pytest.raises(ValueError):
         start_parameter("en", "Bad Id")
 
