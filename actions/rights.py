@@ -30,10 +30,15 @@ def open_payload(item: RightsItem) -> str:
     return payloads.intent_only(item.intent) if isinstance(item, Topic) else payloads.rights_followup(item.id)
 
 
+def answer_text(language: str, content: RightsContent, item: RightsItem) -> str:
+    """An answer and the offer of an association, in the register of its topic."""
+    return tr(language, item.text_msgid) + "\n\n" + tr(language, content.offer_msgid(item))
+
+
 def answer_screen(language: str, content: RightsContent, item: RightsItem) -> Screen:
     """An answer, the offer of an association, and what to do next."""
     topic = content.topic_of(item)
-    text = tr(language, item.text_msgid) + "\n\n" + tr(language, "rights.offer_association")
+    text = answer_text(language, content, item)
     buttons = [Button(tr(language, "rights.button.source"), payloads.rights_source(item.id))]
     buttons += [
         Button(tr(language, followup.label_msgid), open_payload(followup))

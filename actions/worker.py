@@ -51,7 +51,9 @@ def forms_screen(language: str) -> Screen:
 def checklist_screen(language: str, form: str, ticked: list[str]) -> Screen:
     """The items with full wording; numbered toggles below, edited in place when tapped."""
     items = load().forms[form]
-    lines = [tr(language, f"worker.form.{form}.title"), tr(language, "worker.checklist.help"), ""]
+    # A neutral first line: a form's title ("sexual exploitation") must not show on a lock screen.
+    lead, title = tr(language, "worker.checklist.lead"), tr(language, f"worker.form.{form}.title")
+    lines = [lead, title, tr(language, "worker.checklist.help"), ""]
     lines += [f"{n}. {tr(language, f'worker.item.{item.id}')}" for n, item in enumerate(items, 1)]
     toggles = tuple(
         Button(("☑ " if item.id in ticked else "☐ ") + str(n), payloads.worker_toggle(item.id), compact=True)

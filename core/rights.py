@@ -11,7 +11,10 @@ from typing import Any
 
 import yaml
 
+from core.i18n import N_
+
 RIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "rights.yml"
+ADULTS, MINORS = "adult", "minor"
 
 
 class RightsDataError(ValueError):
@@ -43,6 +46,12 @@ class Topic(RightsItem):
 
     intent: str = ""
     followups: tuple[RightsItem, ...] = field(default_factory=tuple)
+    audience: str = ADULTS  # `minor`: the topic speaks to a child, informally
+
+    @property
+    def offer_msgid(self) -> str:
+        """The offer of an association closing each answer, in the topic's register."""
+        return N_("rights.offer_association_minor") if self.audience == MINORS else N_("rights.offer_association")
 
     @property
     def label_msgid(self) -> str:
@@ -84,6 +93,10 @@ class RightsContent:
         """Every catalog id the content needs, in file order."""
         return [msgid for item in self.items() for msgid in (item.label_msgid, item.text_msgid)]
 
+    def offer_msgid(self, item: RightsItem) -> str:
+        """The association offer that closes an item's answer."""
+        return self.topic_of(item).offer_msgid
+
 
 def _item_fields(raw: dict[str, Any], item_id: str) -> dict[str, Any]:
     """Common fields, checked: a review date in the past and at least one source."""
@@ -105,11 +118,15 @@ def parse(data: dict[str, Any]) -> RightsContent:
         topic_id = str(raw.get("id", ""))
         if not topic_id or "." in topic_id or not raw.get("intent"):
             raise RightsDataError(f"topic {topic_id!r}: needs an id without dots and an intent")
+        audience = str(raw.get("audience") or ADULTS)
+        if audience not in (ADULTS, MINORS):
+            raise RightsDataError(f"topic {topic_id!r}: audience must be {ADULTS!r} or {MINORS!r}")
         followups = tuple(
             RightsItem(**_item_fields(item, f"{topic_id}.{item.get('id')}"))
             for item in raw.get("followups") or []
         )
-        topics.append(Topic(**_item_fields(raw, topic_id), intent=str(raw["intent"]), followups=followups))
+        fields = _item_fields(raw, topic_id)
+        topics.append(Topic(**fields, intent=str(raw["intent"]), followups=followups, audience=audience))
     content = RightsContent(tuple(topics))
     ids = [item.id for item in content.items()]
     intents = [topic.intent for topic in content.topics]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,12 +27,29 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A professional role: what its next steps and talk card rest on, and when they were checked."""
+
+    id: str
+    reviewed: datetime.date
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class WorkerContent:
     """Families, checklists by form of exploitation, and profiles."""
 
     families: tuple[str, ...]
     forms: dict[str, tuple[Item, ...]]
-    profiles: tuple[str, ...]
+    profile_details: tuple[Profile, ...]
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """The profile ids, in file order."""
+        return tuple(profile.id for profile in self.profile_details)
+
+    def profile(self, profile_id: str) -> Profile | None:
+        return next((p for p in self.profile_details if p.id == profile_id), None)
 
     def item(self, item_id: str) -> Item | None:
         return next((i for items in self.forms.values() for i in items if i.id == item_id), None)
@@ -59,7 +77,20 @@ def parse(data: dict[str, Any]) -> WorkerContent:
             raise WorkerDataError(f"{item.id}: needs a known family and a source")
     if len({item.id for item in items}) != len(items):
         raise WorkerDataError("item ids must be unique")
-    return WorkerContent(families, forms, tuple(data.get("profiles") or []))
+    return WorkerContent(families, forms, _profiles(data.get("profiles") or {}))
+
+
+def _profiles(raw: dict[str, Any]) -> tuple[Profile, ...]:
+    """Each profile with its sources and a review date that is not in the future."""
+    profiles = []
+    for profile_id, fields in raw.items():
+        fields = fields or {}
+        reviewed = fields.get("reviewed")
+        sources = tuple(str(s).strip() for s in fields.get("sources") or [] if str(s).strip())
+        if not isinstance(reviewed, datetime.date) or reviewed > datetime.date.today() or not sources:
+            raise WorkerDataError(f"profile {profile_id}: needs sources and a past review date")
+        profiles.append(Profile(str(profile_id), reviewed, sources))
+    return tuple(profiles)
 
 
 @cache
