@@ -11,6 +11,7 @@ from core import payloads
 from core.common_screens import back_to_menu, erase_button
 from core.i18n import N_, tr
 from core.payloads import make as payload  # noqa: F401 - tests/e2e import it from here; nothing here calls it
+from core.plain_language import limits, units
 from core.rights import load as load_rights
 from core.screening import ANSWERS, VERSIONS, Question
 from core.screening import load as load_screening
@@ -18,8 +19,10 @@ from core.screens import Button, Screen
 
 VERSION_SLOT = "screening_version"
 ANSWERS_SLOT = "screening_answers"
-MAX_SCREEN = 700
 MAX_RIGHTS_LINKS = 4
+# More findings than this would flood the person; the danger ones come first, the rest are named
+# in one line (screening.text.result_more).
+MAX_FINDINGS = 4
 ANSWER_LABELS = {
     "yes": N_("screening.button.yes"),
     "no": N_("screening.button.no"),
@@ -74,13 +77,14 @@ def question_screen(language: str, version: str, index: int) -> Screen:
     return Screen(text, language, (*answers, *controls), protect=True)
 
 
-def chunks(lines: list[str], limit: int = MAX_SCREEN) -> list[str]:
-    """Group lines into texts that fit a phone screen."""
+def chunks(lines: list[str], language: str) -> list[str]:
+    """Group lines into screens a person who reads little can follow (core/plain_language.py)."""
+    limit = limits(language).screen
     texts: list[str] = []
     current = ""
     for line in lines:
         candidate = f"{current}\n{line}" if current else line
-        if current and len(candidate) > limit:
+        if current and units(candidate, language) > limit:
             texts.append(current)
             candidate = line
         current = candidate
@@ -109,14 +113,15 @@ def result_screens(language: str, version: str, answers: list[str]) -> list[Scre
         closing.append(Button(tr(language, "menu.button.emergency"), payloads.EMERGENCY))
     closing += [*back_to_menu(language), *control_buttons(language)]
     if found:
-        lines = [tr(language, "screening.text.result_intro")] + [
-            f"• {tr(language, q.finding_msgid)}" for q in found
-        ]
+        shown = sorted(found, key=lambda q: not q.danger)[:MAX_FINDINGS]  # stable: file order kept
+        lines = [tr(language, "screening.text.result_intro")]
+        lines += [f"• {tr(language, q.finding_msgid)}" for q in shown]
+        lines += [tr(language, "screening.text.result_more")] if len(found) > len(shown) else []
     else:
         lines = [tr(language, "screening.text.result_none")]
     extra = [N_("screening.text.result_danger")] if any(q.danger for q in found) else []
     extra += [N_("screening.text.result_minor")] if version == "minor" else []
-    texts = chunks(lines) + [tr(language, msgid) for msgid in extra]
+    texts = chunks(lines, language) + [tr(language, msgid) for msgid in extra]
     screens = [Screen(text, language, protect=True) for text in texts]
     screens[-1] = Screen(texts[-1], language, (*rights_buttons(language, found), *closing), protect=True)
     return screens

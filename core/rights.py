@@ -51,7 +51,9 @@ class Topic(RightsItem):
     @property
     def offer_msgid(self) -> str:
         """The offer of an association closing each answer, in the topic's register."""
-        return N_("rights.offer_association_minor") if self.audience == MINORS else N_("rights.offer_association")
+        if self.audience == MINORS:
+            return N_("rights.offer_association_minor")
+        return N_("rights.offer_association")
 
     @property
     def label_msgid(self) -> str:

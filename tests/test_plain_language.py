@@ -43,9 +43,7 @@ def test_every_text_is_plain_for_its_reader(language):
 
 def test_the_measure_catches_a_dense_screen_and_a_long_sentence():
     long_sentence = " ".join(["mot"] * 21) + "."
-    assert problems(long_sentence, "fr") == [
-        f"21 units in one sentence (at most 20): {long_sentence[:40]}…"
-    ]
+    assert problems(long_sentence, "fr") == [f"21 units in one sentence (at most 20): {long_sentence[:40]}…"]
     dense = "\n".join(["Une phrase courte de six mots."] * 11)
     assert problems(dense, "fr") == ["66 units on one screen (at most 60)"]
     assert problems("Une phrase. " * 10, "fr") == []

@@ -46,12 +46,22 @@ async def test_a_topic_answer_offers_sources_followups_an_association_and_the_ex
         payloads.rights_source("residence"),
         payloads.rights_followup("residence.nodocs"),
         payloads.rights_followup("residence.police"),
+        payloads.rights_followup("residence.housing"),
         payloads.rights_followup("residence.time"),
+        payloads.rights_followup("residence.dropped"),
         payloads.ASSOCIATION,
         payloads.RIGHTS,
         payloads.ERASE,
     ]
     assert outcome.slots["rights_topic"] == "residence"
+
+
+async def test_a_minors_answer_closes_with_the_informal_offer():
+    outcome = await run_action(ActionRightsTopic(), typed("I'm 16", "rights_minors", slots=SAFE))
+    assert outcome.screen.text.endswith(tr("en", "rights.offer_association_minor"))
+    in_french = typed("j'ai 16 ans", "rights_minors", slots={**SAFE, "language": "fr"})
+    french = await run_action(ActionRightsTopic(), in_french)
+    assert french.screen.text.endswith("Une association peut t'aider, gratuitement et discrètement.")
 
 
 async def test_an_intent_without_a_topic_offers_the_topics():

@@ -14,9 +14,11 @@ from actions.screening import (
     ActionScreeningStart,
     ActionScreeningStop,
     chunks,
+    result_screens,
 )
 from core import payloads
 from core.i18n import tr
+from core.plain_language import problems
 from core.screening import load
 from tests.actions.turns import pressed, run_action, typed
 
@@ -155,7 +157,24 @@ async def test_restart_forgets_and_asks_the_age_again():
     assert {key: outcome.slots[key] for key in CLEARED} == CLEARED
 
 
-def test_long_results_are_split_to_fit_a_phone_screen():
-    lines = ["x" * 300, "y" * 300, "z" * 300]
-    assert chunks(lines) == ["x" * 300 + "\n" + "y" * 300, "z" * 300]
-    assert chunks([]) == []
+def test_long_results_are_split_into_plain_screens():
+    lines = [" ".join(["mot"] * 35)] * 3  # 35 words each: two would exceed 60 words
+    assert chunks(lines, "fr") == lines
+    assert chunks(["Un.", "Deux."], "fr") == ["Un.\nDeux."]
+    assert chunks([], "fr") == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("version", ["adult", "minor"])
+def test_a_result_with_every_answer_yes_stays_short_and_puts_danger_first(language, version):
+    questions = load().questions(version)
+    screens = result_screens(language, version, ["yes"] * len(questions))
+    assert len(screens) <= 5, "the pipeline sends at most 6 screens a turn: keep room"
+    assert all(not problems(screen.text, language) for screen in screens)
+    findings = "\n".join(screen.text for screen in screens)
+    assert tr(language, "screening.text.result_more") in findings
+    first_danger = next(q for q in questions if q.danger)
+    first_plain = next(q for q in questions if not q.danger)
+    assert findings.index(tr(language, first_danger.finding_msgid)) < findings.index(
+        tr(language, first_plain.finding_msgid)
+    )

@@ -48,7 +48,8 @@ async def test_a_profile_button_keeps_a_known_profile():
 
 async def test_a_checklist_opens_with_nothing_ticked():
     outcome = await run_action(ActionWorkerForm(), pressed(payloads.worker_form("labour"), slots=EN))
-    assert outcome.screen.text.startswith(tr("en", "worker.form.labour.title"))
+    lead, title = outcome.screen.text.splitlines()[:2]
+    assert (lead, title) == (tr("en", "worker.checklist.lead"), tr("en", "worker.form.labour.title"))
     assert outcome.payloads()[: len(LABOUR)] == [payloads.worker_toggle(item) for item in LABOUR]
     assert all(button.title.startswith("☐") and button.compact for button in outcome.screen.buttons[:6])
     assert outcome.slots["worker_form"] == "labour" and outcome.slots["worker_ticked"] == []

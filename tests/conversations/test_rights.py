@@ -49,8 +49,31 @@ async def test_a_free_question_reaches_the_topic(chat, topic_id, language):
     screen = await chat(language, safe=True).last(QUESTIONS[topic_id][language])
     assert screen.text.startswith(answer_text(language, topic_id)), f"got intent {screen.intent}"
     assert screen.language == language
-    assert tr(language, "rights.offer_association") in screen.text
+    assert tr(language, CONTENT.offer_msgid(CONTENT.item(topic_id))) in screen.text
     assert payloads.ASSOCIATION in [button.payload for button in screen.buttons]
+
+
+# Issue 15, tried as a new user would: the question about papers after a wage complaint is
+# answered by the residence or the work topic, and both say plainly that it gives no papers.
+WAGE_COMPLAINT_FOR_PAPERS = {
+    "fr": "si je porte plainte parce que mon patron ne me paie pas, j'aurai des papiers ?",
+    "ro": "dacă fac plângere pentru că șeful nu mă plătește, o să primesc acte?",
+}
+
+
+@pytest.mark.parametrize("language", sorted(WAGE_COMPLAINT_FOR_PAPERS))
+async def test_a_wage_complaint_is_never_presented_as_a_way_to_papers(chat, language):
+    screen = await chat(language, safe=True).last(WAGE_COMPLAINT_FOR_PAPERS[language])
+    answers = [answer_text(language, "residence"), answer_text(language, "work")]
+    assert any(screen.text.startswith(answer) for answer in answers), f"got intent {screen.intent}"
+    assert screen.language == language
+
+
+async def test_a_sixteen_year_old_called_an_adult_learns_what_to_do(chat):
+    screen = await chat("en", safe=True).last("I'm 16 but they say I'm an adult, what can I do?")
+    assert screen.text.startswith(answer_text("en", "minors"))
+    assert "juge des enfants" in screen.text
+    assert payloads.rights_followup("minors.age") in [button.payload for button in screen.buttons]
 
 
 async def through_the_safety_question(person, question: str, language: str):
@@ -83,7 +106,7 @@ async def test_buttons_lead_from_the_rights_menu_to_a_topic_and_its_source(chat)
     assert residence.text.startswith(answer_text("fr", "residence"))
     source = await person.last(payload_titled(residence, tr("fr", "rights.button.source")))
     assert source.intent == "rights_source"
-    assert "L.425-1" in source.text and "2026-11-23" in source.text
+    assert "L.425-1" in source.text and CONTENT.topic("residence").reviewed.isoformat() in source.text
     back = await person.last(payload_titled(source, tr("fr", "rights.button.back_to_answer")))
     assert back.text.startswith(answer_text("fr", "residence"))
 
