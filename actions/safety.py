@@ -108,29 +108,28 @@ WATCHED_AUTO_ERASE = 300  # someone may look at the phone: messages go after 5 m
 SAFETY_ANSWERS = ("safe", "watched")
 
 
-def safety_buttons(turn: Turn) -> tuple[Button, ...]:
-    """Continue with the request kept before the question, make the phone safer, or erase."""
-    pending = turn.slot_text(PENDING_REQUEST_SLOT) or payloads.MENU
-    return (
-        Button(tr(turn.language, "safety.button.continue"), pending),
-        Button(tr(turn.language, "safety.button.phone"), payloads.PHONE_SAFETY),
-        erase_button(turn.language),
-    )
+def safety_buttons(turn: Turn, pending: str | None) -> tuple[Button, ...]:
+    """Make the phone safer or erase; the menu too when no request waits to be answered."""
+    phone = Button(tr(turn.language, "safety.button.phone"), payloads.PHONE_SAFETY)
+    menu = back_to_menu(turn.language) if pending is None else ()
+    return (*menu, phone, erase_button(turn.language))
 
 
 class ActionSafetyAnswer(ScreenAction):
-    """Record the safety answer; if someone may look, erase after 5 minutes; then continue."""
+    """Record the safety answer; if someone may look, erase after 5 minutes; then answer the request."""
 
     action_name = "action_safety_answer"
 
     def respond(self, turn: Turn) -> Reply:
-        """Acknowledge the answer and offer to go on; an unknown answer asks again."""
+        """Acknowledge the answer; the request kept before the question follows in the same turn."""
         answer = turn.entity("safety")
         if answer not in SAFETY_ANSWERS:
             return Reply.of(safety_question(turn.language))
         answered = [SlotSet(SAFETY_CHECKED_SLOT, True), SlotSet(PENDING_REQUEST_SLOT, None)]
+        pending = turn.slot_text(PENDING_REQUEST_SLOT)
         msgid = N_("safety.watched") if answer == "watched" else N_("safety.safe")
-        screen = Screen(tr(turn.language, msgid), turn.language, safety_buttons(turn))
+        text = tr(turn.language, msgid)
+        screen = Screen(text, turn.language, safety_buttons(turn, pending), then=pending)
         if answer == "safe":
             return Reply.of(screen, events=answered)
         watched = SlotSet(AUTO_ERASE_SLOT, WATCHED_AUTO_ERASE)

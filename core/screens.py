@@ -47,6 +47,9 @@ class Screen:
     directives: frozenset[Directive] = frozenset()
     # Start parameter of a hand-off link to show (each channel renders its own link), e.g. "h-en-ccem".
     handoff: str | None = None
+    # A request (a payload) the pipeline sends to the engine right after this screen, in the same
+    # turn: the question the person asked before the safety question, answered without a second tap.
+    then: str | None = None
 
     def has(self, directive: Directive) -> bool:
         """True when the screen carries this directive."""
@@ -64,7 +67,7 @@ class Screen:
         """Rebuild a screen from the custom JSON sent by an action; unknown directives are dropped."""
         body = data[SCREEN_KEY]
         known = {directive.value for directive in Directive}
-        handoff = body.get("handoff")
+        handoff, then = body.get("handoff"), body.get("then")
         return cls(
             text=str(body["text"]),
             language=str(body["language"]),
@@ -77,4 +80,5 @@ class Screen:
             erase_after=int(body["erase_after"]) if body.get("erase_after") else None,
             directives=frozenset(Directive(d) for d in body.get("directives", []) if d in known),
             handoff=str(handoff) if handoff else None,
+            then=str(then) if then else None,
         )

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.engine import EngineClient, EngineUnavailableError
 from bot.flood import FloodGate, Verdict
@@ -231,12 +232,24 @@ class TurnPipeline:
             "guessed_language": found.language if found and not found.sure else None,
             "auto_erase_seconds": state.auto_erase_seconds,
         }
-        call = asyncio.ensure_future(self._p.engine.send(turn.pseudonym, text, metadata, language))
-        self._in_flight[turn.pseudonym] = call
         try:
-            screens = await call
+            screens = await self._call_engine(turn, text, metadata)
         except EngineUnavailableError:
             screens = [emergency(language, "danger") if danger else static_fallback(language)]
+        else:
+            screens = await self._follow_on(turn, screens, metadata)
+        screens = tidy(screens)
+        if danger and not any(screen.intent == "danger" for screen in screens):
+            screens = [emergency(language, "danger")]
+        self._p.memory.remember(turn.pseudonym, screens[-1].language)
+        return screens
+
+    async def _call_engine(self, turn: Turn, text: str, metadata: dict[str, Any]) -> list[Screen]:
+        """One exchange with the engine, abandoned at once if a quick exit takes over the turn."""
+        call = asyncio.ensure_future(self._p.engine.send(turn.pseudonym, text, metadata, turn.language))
+        self._in_flight[turn.pseudonym] = call
+        try:
+            return await call
         except asyncio.CancelledError:
             if turn.pseudonym in self._preempted:
                 self._preempted.discard(turn.pseudonym)
@@ -244,11 +257,24 @@ class TurnPipeline:
             raise
         finally:
             self._in_flight.pop(turn.pseudonym, None)
-        screens = tidy(screens)
-        if danger and not any(screen.intent == "danger" for screen in screens):
-            screens = [emergency(language, "danger")]
-        self._p.memory.remember(turn.pseudonym, screens[-1].language)
-        return screens
+
+    async def _follow_on(self, turn: Turn, screens: list[Screen], metadata: dict[str, Any]) -> list[Screen]:
+        """A screen that asks for it (the safety answer) is followed by the request kept before it.
+
+        Only a payload is followed, once: typed words were checked for danger when they came, and a
+        follow-on never asks for another. The delay a screen just set applies to what follows.
+        """
+        request = next((screen.then for screen in screens if screen.then), None)
+        if request is None or not request.startswith("/") or len(request) > ENGINE_TEXT_LIMIT:
+            return screens
+        for screen in screens:
+            if screen.has(Directive.AUTO_ERASE_CHANGED):
+                metadata = {**metadata, "auto_erase_seconds": screen.erase_after}
+        try:
+            answer = await self._call_engine(turn, request, metadata)
+        except EngineUnavailableError:
+            answer = [static_fallback(turn.language)]
+        return screens + [replace(screen, then=None) for screen in answer]
 
     @staticmethod
     def _engine_text(parsed: Input) -> str:

@@ -79,11 +79,12 @@ async def test_an_unknown_delay_shows_the_choices_and_changes_nothing():
     assert set(outcome.slots) == {"language"}
 
 
-async def test_safe_continues_with_the_kept_request():
+async def test_safe_asks_for_the_kept_request_to_follow_in_the_same_turn():
     on = pressed(payloads.safety_answer("safe"), slots={"pending_request": payloads.SCREENING})
     outcome = await run_action(ActionSafetyAnswer(), on)
     assert outcome.screen.text == tr("fr", "safety.safe")
-    assert outcome.payloads() == [payloads.SCREENING, payloads.PHONE_SAFETY, payloads.ERASE]
+    assert outcome.screen.then == payloads.SCREENING, "no Continue step: the pipeline sends it on"
+    assert outcome.payloads() == [payloads.PHONE_SAFETY, payloads.ERASE]
     assert outcome.slots == {"language": "fr", "safety_checked": True, "pending_request": None}
     assert not outcome.screen.has(CHANGED) and outcome.screen.erase_after is None
 
@@ -91,7 +92,8 @@ async def test_safe_continues_with_the_kept_request():
 async def test_watched_erases_after_five_minutes_from_now_on():
     outcome = await run_action(ActionSafetyAnswer(), pressed(payloads.safety_answer("watched")))
     assert outcome.screen.text == tr("fr", "safety.watched")
-    assert outcome.payloads()[0] == payloads.MENU, "nothing was kept: continue goes to the menu"
+    assert outcome.payloads()[0] == payloads.MENU, "nothing was kept: the menu is offered"
+    assert outcome.screen.then is None
     assert outcome.screen.has(CHANGED) and outcome.screen.erase_after == 300
     assert outcome.slots["auto_erase_seconds"] == 300 and outcome.slots["safety_checked"] is True
 

@@ -144,8 +144,7 @@ async def test_the_safety_question_comes_first_and_keeps_the_place(chat, stores)
     person = chat("en")
     asked = await person.last(REQUESTS["en"])
     assert asked.text == tr("en", "safety.question")
-    await person.say(payloads.safety_answer("safe"))
-    assert (await person.last(payloads.ASSOCIATION)).text == tr("en", "handover.ask.minor")
+    assert (await person.last(payloads.safety_answer("safe"))).text == tr("en", "handover.ask.minor")
 
 
 # First names common in the communities of the 11 languages, in Latin letters and in their own

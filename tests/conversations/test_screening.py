@@ -105,6 +105,5 @@ async def test_free_text_starts_the_screening_after_the_safety_question(chat):
     person = chat("en")
     asked = await person.last("is my situation normal, am I being exploited?")
     assert asked.text == tr("en", "safety.question")
-    answered = await person.last(payloads.safety_answer("safe"))
-    intro = await person.last(answered.buttons[0].payload)
+    intro = await person.last(payloads.safety_answer("safe"))  # one tap: the screening follows
     assert tr("en", "screening.text.age_question") in intro.text

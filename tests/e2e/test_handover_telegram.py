@@ -64,8 +64,8 @@ async def consent_in_chat(api: FakeBotAPI) -> dict:
     say = lambda text: lambda: api.send_text(PERSON, text, language_code="en")  # noqa: E731
     (safety,) = await step(api, say(ASKING))
     assert safety["text"] == tr("en", "safety.question")
-    await step(api, press(payloads.safety_answer("safe")))
-    assert (await step(api, press(payloads.ASSOCIATION)))[0]["text"] == tr("en", "handover.ask.minor")
+    answered = await step(api, press(payloads.safety_answer("safe")), count=2)  # one tap, then the form
+    assert answered[-1]["text"] == tr("en", "handover.ask.minor")
     await step(api, press(payload("handover_answer", v="no")))
     await step(api, press(payload("handover_answer", v=PARTNER)))
     await step(api, press(payload("handover_answer", v="contact")))
@@ -172,8 +172,7 @@ async def confidential_request(api: FakeBotAPI, person: int, times: str) -> str:
     say = lambda text: lambda: api.send_text(person, text, language_code="en")  # noqa: E731
     first = await step(api, say(ASKING), chat=person)
     if first[-1]["text"] == tr("en", "safety.question"):
-        await step(api, press(payloads.safety_answer("safe")), chat=person)
-        await step(api, press(payloads.ASSOCIATION), chat=person)
+        await step(api, press(payloads.safety_answer("safe")), chat=person, count=2)
     await step(api, press(payload("handover_answer", v="no")), chat=person)
     await step(api, press(payload("handover_answer", v=PARTNER)), chat=person)
     await step(api, press(payload("handover_answer", v="confidential")), chat=person)

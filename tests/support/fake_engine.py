@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -15,13 +16,14 @@ ROUTES = "/webhooks/bot"
 class FakeEngine:
     """Answers the bot channel's routes with a configurable reply, delay or status.
 
+    `replies` is the same list for every message, or a function of the request body.
     With `secret`, requests without it in the header are refused as the real channel does;
     `.secrets_seen` keeps what each request carried in that header.
     """
 
     def __init__(
         self,
-        replies: list[dict[str, Any]] | None = None,
+        replies: list[dict[str, Any]] | Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
         delay: float = 0.0,
         status: int = 200,
         secret: str | None = None,
@@ -61,9 +63,11 @@ class FakeEngine:
         return web.Response(status=refused) if refused else await handler(request)
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        self.received.append(await request.json())
+        body = await request.json()
+        self.received.append(body)
         await asyncio.sleep(self.delay)
-        return web.json_response(self.replies, status=self.status)
+        replies = self.replies(body) if callable(self.replies) else self.replies
+        return web.json_response(replies, status=self.status)
 
     async def _forget(self, request: web.Request) -> web.Response:
         self.forgotten.append((await request.json())["sender"])

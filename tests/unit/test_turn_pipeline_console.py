@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.turn.inputs import Incoming, Person
+from core.clock import utc_now
 from core.common_screens import emergency, static_fallback
 from core.handover import Draft
 from core.handover_messages import REPLY_PAYLOAD
@@ -117,3 +119,41 @@ async def test_the_upkeep_never_repeats_an_exit_under_way(greeter):
     await exiting
     shown, erased = channel.take("slow")
     assert len(shown) == 1 and erased == 1, "deleted once"
+
+
+async def test_the_safety_answer_is_followed_by_the_kept_request_in_the_same_turn(settings, tmp_path):
+    """Issue 14: one tap on the safety question, and the answer to the question follows at once."""
+    from core.screens import Directive
+
+    ack = Screen("merci", "fr", then="/rights_work", erase_after=300,
+                 directives=frozenset({Directive.AUTO_ERASE_CHANGED}))  # fmt: skip
+    answer = Screen("le salaire", "fr", intent="rights_work")
+
+    def engine_reply(body):
+        screen = ack if body["message"].startswith("/safety_answer") else answer
+        return [{"custom": screen.to_payload()}]
+
+    async with FakeEngine(replies=engine_reply) as engine:  # noqa: SIM117 - the runtime needs its address
+        async with runtime_with_console(local_settings(settings, tmp_path, engine.url)) as (runtime, chat):
+            person = Person("console", "one-tap")
+            press = Incoming(person, "one-tap", '/safety_answer{"safety":"watched"}', button=True)
+            await chat.pipeline.handle(press, chat.channel)
+            shown, _ = chat.channel.take("one-tap")
+            pseudonym = chat.pipeline.pseudonym(person)
+            recorded = runtime.stores.ledger.messages_of(pseudonym)
+            in_five_minutes = runtime.stores.ledger.due(utc_now() + timedelta(seconds=301))
+    assert [screen.text for screen in shown] == ["merci", "le salaire"]
+    assert [body["message"] for body in engine.received] == [press.text, "/rights_work"]
+    assert engine.received[1]["metadata"]["auto_erase_seconds"] == 300, "the new delay applies"
+    assert all(screen.then is None for screen in shown[1:]), "a follow-on never asks for another"
+    assert len(recorded) == 2, "both screens recorded in the turn"
+    assert {e.message_id for e in in_five_minutes if e.pseudonym == pseudonym} == {1, 2}
+
+
+async def test_a_follow_on_is_only_ever_a_payload(greeter):
+    """Typed words are never replayed: they were checked for danger when they came."""
+    engine, _, chat = greeter
+    engine.replies = [{"custom": Screen("merci", "fr", then="aidez-moi vite").to_payload()}]
+    await chat.pipeline.handle(Incoming(Person("console", "words"), "words", "bonjour"), chat.channel)
+    shown, _ = chat.channel.take("words")
+    assert [screen.text for screen in shown] == ["merci"] and len(engine.received) == 1
