@@ -59,6 +59,17 @@ def entities_of(message: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
+def ranking_of(message: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
+    """The intent ranking of a parsed message, as (intent, confidence) pairs; unreadable ones dropped."""
+    ranking = []
+    for entry in message.get("intent_ranking") or []:
+        try:
+            ranking.append((str(entry["name"]), float(entry["confidence"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return tuple(ranking)
+
+
 def resolve_language(slots: Mapping[str, Any], hints: Mapping[str, Any]) -> str:
     """The reply language: explicit choice, clear detection, earlier turns, guess, client, French."""
     previous = slots.get(LANGUAGE_SLOT)
@@ -91,6 +102,8 @@ class Turn:
     slots: Mapping[str, Any]
     erase_after: int | None
     active_loop: str | None = None
+    # The model's intents for this message with their confidence, most likely first.
+    ranking: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def of(cls, tracker: Tracker, follow_language_button: bool = False) -> Turn:
@@ -110,6 +123,7 @@ class Turn:
             slots=slots,
             erase_after=erase_after_of(metadata, slots),
             active_loop=tracker.active_loop_name,
+            ranking=ranking_of(message),
         )
 
     @property

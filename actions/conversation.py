@@ -6,9 +6,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.base import ACTION_LISTEN, LANGUAGE_CHOSEN_SLOT, Reply, ScreenAction, Turn
 from actions.handover_form import ANSWER_INTENTS, FORM
-from core.common_screens import language_buttons, menu_buttons
+from core.common_screens import back_to_menu, erase_button, language_buttons, menu_buttons
 from core.i18n import N_, tr
 from core.screens import Screen
+from core.suggestions import suggestions
+
+NLU_FALLBACK = "nlu_fallback"  # the model hesitated (FallbackClassifier in config.yml)
 
 
 def menu_screen(language: str, lead_msgid: str | None = None) -> Screen:
@@ -89,10 +92,18 @@ class ActionGoodbye(MenuAction):
 
 
 class ActionFallback(MenuAction):
-    """Input not understood (low confidence or off topic): say so kindly and offer the menu."""
+    """Input not understood: the likeliest topics as buttons; off topic, or no candidate: the menu."""
 
     action_name = "action_fallback"
     lead_msgid = N_("fallback.not_understood")
+
+    def respond(self, turn: Turn) -> Reply:
+        """Never a silent guess: when the model hesitates, the person picks among its best guesses."""
+        offered = suggestions(turn.ranking, turn.language) if turn.intent == NLU_FALLBACK else []
+        if not offered:
+            return super().respond(turn)
+        buttons = (*offered, *back_to_menu(turn.language), erase_button(turn.language))
+        return Reply.of(Screen(tr(turn.language, "fallback.suggestions"), turn.language, buttons))
 
 
 def is_stale_answer(turn: Turn) -> bool:

@@ -95,3 +95,32 @@ async def test_the_association_information_is_sourced():
     assert outcome.screen.text.startswith(tr("fr", "association.info"))
     assert tr("fr", "association.info.source") in outcome.screen.text
     assert outcome.screen.buttons == back_to_menu("fr")
+
+
+HESITANT = [("nlu_fallback", 0.45), ("rights_work", 0.31), ("rights_compensation", 0.22),
+            ("greet", 0.2), ("danger", 0.08), ("rights_exit", 0.02)]  # fmt: skip
+
+
+async def test_an_unclear_message_offers_its_likeliest_topics_in_the_persons_language():
+    on = typed("le patron garde mon argent", "nlu_fallback", ranking=HESITANT, slots={"language": "ro"})
+    outcome = await run_action(ActionFallback(), on)
+    assert outcome.screen.text == tr("ro", "fallback.suggestions")
+    assert outcome.payloads() == [
+        payloads.intent_only("rights_work"),
+        payloads.intent_only("rights_compensation"),
+        payloads.EMERGENCY,  # danger is among the likeliest: its numbers are one tap away
+        payloads.MENU,
+        payloads.ERASE,
+    ]
+    assert outcome.screen.buttons[0].title == tr("ro", "rights.work.title")
+
+
+async def test_noise_and_intents_without_an_answer_are_never_offered():
+    ranking = [("nlu_fallback", 0.5), ("greet", 0.3), ("rights_health", 0.04)]
+    outcome = await run_action(ActionFallback(), typed("…", "nlu_fallback", ranking=ranking))
+    assert outcome.screen.buttons == menu_buttons("fr"), "nothing to suggest: the whole menu"
+
+
+async def test_off_topic_gets_the_menu_not_suggestions():
+    outcome = await run_action(ActionFallback(), typed("foot ce soir ?", "out_of_scope", ranking=HESITANT))
+    assert outcome.screen.buttons == menu_buttons("fr")

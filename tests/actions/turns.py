@@ -37,9 +37,11 @@ def tracker(
     metadata: dict[str, Any] | None = None,
     active_loop: str | None = None,
     sender_id: str | None = None,
+    ranking: list[tuple[str, float]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest message has this text, intent, entities and channel metadata."""
+    """A tracker whose latest message has this text, intent, entities, ranking and channel metadata."""
     message = {
+        "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking or []],
         "text": text,
         "intent": {"name": intent, "confidence": 1.0} if intent else {},
         "entities": [{"entity": name, "value": value} for name, value in (entities or {}).items()],

@@ -1,0 +1,40 @@
+"""The phone-shaped held-out messages of one language (tests/nlu_phone/<lang>/phone.yml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from core.plain_language import units
+
+PHONE_SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "nlu_phone"
+LONG_WORDS = 25  # a situation told at length, not a neat question (Chinese: 40 characters)
+LONG_CHARACTERS = 40
+
+
+@dataclass(frozen=True)
+class PhoneMessage:
+    """One held-out message and the intent a person writing it needs first."""
+
+    text: str
+    intent: str
+    language: str
+
+    @property
+    def long(self) -> bool:
+        """A long situation description rather than a short question."""
+        limit = LONG_CHARACTERS if self.language == "zh" else LONG_WORDS
+        return units(self.text, self.language) >= limit
+
+
+def load(language: str, directory: Path = PHONE_SET_DIR) -> list[PhoneMessage]:
+    """Every message of a language's phone set, in file order."""
+    data = yaml.safe_load((directory / language / "phone.yml").read_text(encoding="utf-8"))
+    messages = []
+    for block in data.get("nlu") or []:
+        for line in str(block.get("examples") or "").splitlines():
+            if line.strip().startswith("- "):
+                messages.append(PhoneMessage(line.strip()[2:].strip(), str(block["intent"]), language))
+    return messages

@@ -1,0 +1,115 @@
+"""Intent accuracy and danger recall on the phone-shaped held-out messages (tests/nlu_phone/<lang>/).
+
+These messages were written apart from the training data, shaped like what people type on a phone
+(long situation descriptions, missing accents, French administrative words in another language,
+Arabic in Latin letters), and are never used for training (tests/unit/test_phone_set.py). Danger
+counts as caught when the model says danger or the danger lexicon matches, as in the pipeline;
+false alarms are other messages that either flags.
+
+Usage: python scripts/phone_eval.py [MODEL] [--confusions]   (default: models/assistant.tar.gz)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.danger import contains_danger, normalise  # noqa: E402
+from core.languages import SUPPORTED  # noqa: E402
+from core.phone_set import PhoneMessage, load  # noqa: E402
+
+DANGER = "danger"
+
+
+def training_texts() -> set[str]:
+    """Every training example, folded: the few short held-out phrases that coincide are set apart."""
+    import yaml
+
+    texts = set()
+    for path in (ROOT / "nlu").glob("*/*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            lines = str(block.get("examples", "")).splitlines()
+            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
+    return texts
+
+
+async def predict(model: Path, messages: list[PhoneMessage]) -> list[str]:
+    """The model's intent for each message, in order."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.ERROR)  # Rasa's debug lines would print every message parsed
+    agent = Agent.load(str(model))
+    predicted = []
+    for message in messages:
+        parsed = await agent.parse_message(message.text)
+        predicted.append((parsed.get("intent") or {}).get("name") or "")
+    return predicted
+
+
+def ratio(hits: int, total: int) -> str:
+    return f"{hits / total:.2f}" if total else "  - "
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=ROOT / "models" / "assistant.tar.gz")
+    parser.add_argument("--confusions", action="store_true", help="the most confused intent pairs (counts)")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    messages = {language: load(language) for language in SUPPORTED}
+    trained = training_texts()
+    flat = [message for language in SUPPORTED for message in messages[language]]
+    predicted = dict(zip(map(id, flat), asyncio.run(predict(args.model, flat)), strict=True))
+    print("Phone-shaped held-out messages (tests/nlu_phone): intent accuracy, danger recall, false alarms")
+    print(
+        f"{'lang':<5}{'msgs':>5}{'intent':>8}{'unseen':>8}{'long':>6}"
+        f"{'danger recall':>15}{'model only':>11}{'false alarms':>14}"
+    )
+    totals = Counter()
+    mistakes: dict[str, Counter] = {}
+    for language in SUPPORTED:
+        rows = [(m, predicted[id(m)]) for m in messages[language]]
+        right = sum(m.intent == p for m, p in rows)
+        unseen = [(m, p) for m, p in rows if normalise(m.text) not in trained]
+        long_rows = [(m, p) for m, p in rows if m.long]
+        dangers = [(m, p) for m, p in rows if m.intent == DANGER]
+        caught = sum(p == DANGER or contains_danger(m.text) for m, p in dangers)
+        by_model = sum(p == DANGER for _, p in dangers)
+        others = [(m, p) for m, p in rows if m.intent != DANGER]
+        alarms = sum(p == DANGER or contains_danger(m.text) for m, p in others)
+        print(
+            f"{language:<5}{len(rows):>5}{ratio(right, len(rows)):>8}"
+            f"{ratio(sum(m.intent == p for m, p in unseen), len(unseen)):>8}"
+            f"{ratio(sum(m.intent == p for m, p in long_rows), len(long_rows)):>6}"
+            f"{ratio(caught, len(dangers)):>15}{ratio(by_model, len(dangers)):>11}"
+            f"{alarms:>5} of {len(others):<5}"
+        )
+        totals.update(messages=len(rows), right=right, dangers=len(dangers), caught=caught, alarms=alarms,
+                      others=len(others))  # fmt: skip
+        mistakes[language] = Counter((m.intent, p) for m, p in rows if m.intent != p)
+    print(
+        f"{'all':<5}{totals['messages']:>5}{ratio(totals['right'], totals['messages']):>8}{'':>14}"
+        f"{ratio(totals['caught'], totals['dangers']):>15}{'':>11}"
+        f"{totals['alarms']:>5} of {totals['others']:<5}"
+    )
+    if args.confusions:  # counts only: never the held-out texts, so that no one trains on them
+        print("\nmost confused (expected->predicted count):")
+        for language, pairs in mistakes.items():
+            line = ", ".join(f"{e}->{p or 'none'} {n}" for (e, p), n in pairs.most_common(6))
+            print(f"  {language}: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
