@@ -48,6 +48,7 @@ bench: setup catalogs model  ## latency, throughput, transactions and memory fig
 	$(PY) scripts/language_eval.py
 	$(PY) scripts/places_eval.py --no-ner
 	$(PY) scripts/phone_eval.py
+	$(PY) scripts/phone_pipeline_eval.py
 	$(PY) scripts/content_stats.py
 
 lint: setup
