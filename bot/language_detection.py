@@ -8,6 +8,7 @@ supported language alone decide at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +19,14 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 from core.languages import SUPPORTED
 
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "language_markers.yml"
+FRENCH_TERMS_FILE = Path(__file__).resolve().parent.parent / "data" / "french_terms.yml"
 _WORD = re.compile(r"[^\W_]+")
 # Letters only Vietnamese uses among the supported languages (tone marks, ư, ơ, đ).
 VIETNAMESE_LETTERS = re.compile(r"[ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+# Languages the statistical detector knows only in their own script: typed in Latin letters
+# (Arabizi, Russian, Ukrainian and Bulgarian translit) only their marker words can tell them.
+TRANSLITERATED = frozenset({"ar", "ru", "uk", "bg"})
 
 # A script that only one supported language uses decides even for one word.
 SCRIPTS = {
@@ -42,6 +48,40 @@ def marked_language(text: str) -> str | None:
     words = set(_WORD.findall(text.casefold()))
     found = [language for language, marks in markers().items() if len(words & marks) >= 2]
     return found[0] if len(found) == 1 and found[0] in SUPPORTED else None
+
+
+@lru_cache(maxsize=1)
+def _french_terms() -> re.Pattern[str]:
+    """Whole-word French administrative terms (data/french_terms.yml), longest first."""
+    terms = sorted(yaml.safe_load(FRENCH_TERMS_FILE.read_text(encoding="utf-8")), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(term).replace(r"\ ", r"\W+") for term in terms) + r")\b")
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """Lower case without accents ("récépissé" and "recepisse" are one term), with, for each folded
+    character, the position of the original character it comes from."""
+    folded: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKD", char.casefold()):
+            if not unicodedata.combining(piece):
+                folded.append(piece)
+                positions.append(index)
+    return "".join(folded), positions
+
+
+def without_french_terms(text: str) -> str:
+    """The text without the French administrative terms people mix into other languages.
+
+    The terms are found on a folded copy and cut from the original, whose accents (ã, ç, ă, ș…)
+    the detector needs.
+    """
+    folded, positions = _folded_with_positions(text)
+    kept = list(text)
+    for match in _french_terms().finditer(folded):
+        for index in range(positions[match.start()], positions[match.end() - 1] + 1):
+            kept[index] = " "
+    return "".join(kept)
 
 
 def _lingua_language(code: str) -> Language:
@@ -87,8 +127,12 @@ class LanguageDetector:
         for language, script in SCRIPTS.items():
             if language in SUPPORTED and script.search(text):
                 return Detection(language, sure=True)
+        text = without_french_terms(text)
         if sum(char.isalpha() for char in text) < self._min_letters:
             return None
+        marked = marked_language(text)
+        if marked in TRANSLITERATED:  # the detector would name a Latin-script language instead
+            return Detection(marked, sure=True)
         values = self._detector.compute_language_confidence_values(text)
         top = values[0].value if values else 0.0
         second = values[1].value if len(values) > 1 else 0.0
@@ -96,7 +140,6 @@ class LanguageDetector:
         clear_lead = top >= self._sure_floor and top - second >= self._sure_margin
         if top_language and (top >= self._sure or clear_lead):
             return Detection(top_language, sure=True)
-        marked = marked_language(text)
         if marked:
             return Detection(marked, sure=False)
         if top_language and top >= self._guess and top - second >= self._margin:

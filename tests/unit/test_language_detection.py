@@ -72,11 +72,39 @@ def test_a_guess_sets_a_first_language_but_never_switches_one():
         ("shefat vze parite mi, kakvo da pravya", "bg"),
     ],
 )
-def test_cyrillic_languages_typed_in_latin_letters_are_guessed(detector, text, expected):
-    assert detector.detection(text) == Detection(expected, sure=False)
+def test_cyrillic_languages_typed_in_latin_letters_are_recognised(detector, text, expected):
+    """The statistical detector knows these languages only in Cyrillic: two markers decide."""
+    assert detector.detection(text) == Detection(expected, sure=True)
+
+
+@pytest.mark.parametrize("text", ["salam khoya bghit n3ref kifach ndir lwra9", "3afak 3andi mochkil f lkhedma"])
+def test_arabic_in_latin_letters_is_answered_in_arabic(detector, text):
+    assert detector.detection(text) == Detection("ar", sure=True)
+
+
+@pytest.mark.parametrize("text", ["wesh wallah c'est trop bien ce soir", "inchallah demain ça ira mieux"])
+def test_arabic_words_borrowed_by_french_keep_french(detector, text):
+    assert detector.detection(text).language == "fr"
 
 
 def test_a_word_shared_by_two_marked_languages_is_no_marker():
     for first, second in itertools.combinations(markers().values(), 2):
         assert not first & second
     assert marked_language("rabota dokumenty pasport") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am primit OQTF si nu stiu ce sa fac cu titre de sejour", "ro"),
+        ("sou brasileira e a prefecture pediu o récépissé do meu pedido", "pt"),
+        ("how do I get the AME and the carte vitale please", "en"),
+    ],
+)
+def test_french_administrative_words_never_make_a_message_french(detector, text, expected):
+    assert detector.detection(text).language == expected
+
+
+def test_french_administrative_words_alone_decide_nothing(detector):
+    assert detector.detection("titre de séjour ? récépissé ?") is None
+    assert detector.detection("Je voudrais un titre de séjour, comment faire ?").language == "fr"
