@@ -77,7 +77,9 @@ def test_cyrillic_languages_typed_in_latin_letters_are_recognised(detector, text
     assert detector.detection(text) == Detection(expected, sure=True)
 
 
-@pytest.mark.parametrize("text", ["salam khoya bghit n3ref kifach ndir lwra9", "3afak 3andi mochkil f lkhedma"])
+@pytest.mark.parametrize(
+    "text", ["salam khoya bghit n3ref kifach ndir lwra9", "3afak 3andi mochkil f lkhedma"]
+)
 def test_arabic_in_latin_letters_is_answered_in_arabic(detector, text):
     assert detector.detection(text) == Detection("ar", sure=True)
 
