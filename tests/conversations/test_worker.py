@@ -55,7 +55,9 @@ async def test_the_link_opens_the_assistant_for_the_person(chat, stores):
     person = chat()
     opened = await person.last("/start h-en-ccem")  # parsed by the pipeline, as on every channel
     assert opened.language == "en" and "CCEM" in opened.text
-    await person.say(payloads.safety_answer("safe"))  # the kept request (the handover) follows
+    asked = await person.last(payloads.ASSOCIATION)
+    assert asked.text == tr("en", "safety.question")
+    await person.say(payloads.safety_answer("safe"))  # one tap: the questions follow at once
     await person.say("Lyon")
     await person.say(payload("handover_answer", v="no"))
     proposal = await person.last(payload("handover_answer", v="sexual"))

@@ -13,10 +13,38 @@ def test_danger_phrases_match_in_any_case_and_accent(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["je dors dehors ce soir", "bonjour", "what are my rights", "gunther", "un couteau-suisse"]
+    "text", ["je dors dehors ce soir", "bonjour", "what are my rights", "gunther", "un couteau-suisse",
+             # fr, en, es, pt: papers, a boss who "kills" with work, football, an address, a follow-up
+             "aidez-moi avec mes papiers", "mon patron me tue au travail", "je meurs d'envie de savoir",
+             "venez vite découvrir nos promos", "help me with my papers", "my boss is killing me with work",
+             "send me the address", "they killed them 3-0", "send someone to help me with the forms",
+             "it would hurt my family to know", "ayúdame con mis papeles", "mándame la dirección",
+             "mi jefe me está matando con tanto trabajo", "le mandé a la policía mis papeles",
+             "me ajuda com meus papéis", "meu chefe tá me matando de trabalho", "me manda o endereço",
+             "o médico que me acompanha",
+             # ro, ru, uk, bg: papers, a boss who "kills" with work, "dying to know", football, an address
+             "ajuta-ma cu actele te rog", "seful ma omoara cu munca", "trimite-mi adresa te rog",
+             "mor de curiozitate sa stiu", "psg i-a omorat pe cei de la marseille",
+             "помогите с документами пожалуйста", "начальник меня убивает работой",
+             "пришлите мне адрес пожалуйста", "реал просто убил барселону 4:0",
+             "допоможіть з документами будь ласка", "господар мене вбиває роботою",
+             "надішліть мені адресу будь ласка", "до смерті хочу знати", "реал просто вбив барселону",
+             "помогнете ми с документите моля", "шефът ме убива от работа", "пратете ми адреса моля",
+             "умирам да разбера", "реал направо ги уби снощи",
+             # ar, zh, vi: papers, a boss who "kills" with work, "dying to know", football, an
+             # address, a follow-up, a shop or border "closed on us", shutting oneself in a room
+             "عاوني ف الوراق ديالي عافاك", "الباطرون قاتلني بالخدمة", "كنموت باش نعرف",
+             "البارصا قتلوهم البارح", "صيفطو ليا العنوان عافاكم", "sifto liya l'adresse",
+             "غلقو علينا الحانوت بسبب الكوفيد", "سدو علينا الحدود", "الطبيب كيتابع الحالة ديالي",
+             "帮我办一下居留", "老板快把我累死了", "我急死了想知道", "巴萨把皇马杀疯了",
+             "把地址发给我", "医生让我下个月复查", "我每天把自己关在房间里不想出门", "这件事感动我家人",
+             "giup em lam giay to voi", "chu vat kiet suc em", "to mo muon chet",
+             "viet nam huy diet thai lan 3 0", "gui cho em dia chi", "bac si theo doi suc khoe cua em",
+             "cho nguoi den giup em lam ho so",
+             "em 14 tuoi, me bat em nghi hoc di lam", "medicul care ma urmareste sarcina"]
 )
 def test_ordinary_messages_do_not_match(text):
-    # "couteau-suisse" still names a knife: only the first four must stay quiet.
+    # "couteau-suisse" still names a knife: every other ordinary message must stay quiet.
     assert contains_danger(text) is (text == "un couteau-suisse")
 
 
