@@ -1,0 +1,48 @@
+"""Messages as people really write them, through the real model (issue 14, tried as a new user).
+
+Each comes from a new person with no language chosen: the reply must be in the message's language,
+and what the person needs must be on screen after the first message and, when asked, the one tap
+that answers the safety question.
+"""
+
+from __future__ import annotations
+
+from core import payloads
+from core.i18n import tr
+from core.rights import load
+
+CONTENT = load()
+
+
+async def first_answer(chat, text: str):
+    """The screens after a first message and, if the safety question comes, its one tap."""
+    person = chat()
+    screens = await person.say(text)
+    if screens[-1].text == tr(screens[-1].language, "safety.question"):
+        screens += await person.say(payloads.safety_answer("safe"))
+    return screens
+
+
+async def test_vietnamese_without_tone_marks_about_kept_pay_and_passport(chat):
+    text = "chu nha hang giu luong va ho chieu cua toi, toi lam viec 14 tieng moi ngay ma khong duoc tra tien"
+    screens = await first_answer(chat, text)
+    assert screens[-1].language == "vi"
+    assert screens[-1].text.startswith(tr("vi", CONTENT.topic("work").text_msgid))
+
+
+async def test_moroccan_arabic_in_latin_letters_in_danger_gets_the_numbers_in_arabic(chat):
+    screens = await first_answer(chat, "3afak rajel bra l bab ghadi ydrebni, ana khayfa bzaf")
+    assert screens[0].intent == "danger"
+    assert screens[0].language == "ar" and screens[0].text.startswith(tr("ar", "emergency.numbers"))
+
+
+async def test_locked_in_without_phones_asking_to_send_someone_gets_the_numbers(chat):
+    screens = await first_answer(chat, "they took our phones and we cant leave the flat, send someone")
+    assert screens[0].intent == "danger" and screens[0].language == "en"
+    assert "112" in screens[0].text
+
+
+async def test_french_administrative_words_keep_a_romanian_conversation_romanian(chat):
+    screens = await first_answer(chat, "cum pot sa obtin titre de sejour daca am lucrat la negru doi ani?")
+    assert screens[-1].language == "ro"
+    assert screens[-1].text.startswith(tr("ro", CONTENT.topic("residence").text_msgid))
