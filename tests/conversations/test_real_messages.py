@@ -7,6 +7,8 @@ that answers the safety question.
 
 from __future__ import annotations
 
+import pytest
+
 from core import payloads
 from core.i18n import tr
 from core.rights import load
@@ -46,3 +48,30 @@ async def test_french_administrative_words_keep_a_romanian_conversation_romanian
     screens = await first_answer(chat, "cum pot sa obtin titre de sejour daca am lucrat la negru doi ani?")
     assert screens[-1].language == "ro"
     assert screens[-1].text.startswith(tr("ro", CONTENT.topic("residence").text_msgid))
+
+
+KINDS_OF_MISS = [
+    # Asking for a human, in three languages.
+    ("I want to talk to a real person please, not a robot", "menu_association", "en"),
+    ("je voudrais parler à une vraie personne", "menu_association", "fr"),
+    ("Мне нужно поговорить с живым человеком", "menu_association", "ru"),
+    # An injury at work is about care, not pay.
+    ("me corté la mano en la obra y el jefe no quiere llevarme al médico", "rights_health", "es"),
+    ("I got injured at the factory and my boss says no hospital", "rights_health", "en"),
+    # Compensation for harm is not wages.
+    ("can I get money for what they did to me, not my salary, for the harm", "rights_compensation", "en"),
+    # Professionals naming their job.
+    ("sunt asistentă medicală și cred că o pacientă e exploatată, ce semne să caut?",
+     "menu_professional", "ro"),
+    ("je suis infirmière, une patiente semble contrôlée par son accompagnateur, que faire ?",
+     "menu_professional", "fr"),
+    # Small ads and football are out of scope.
+    ("vendo sofá en buen estado, 50 euros, interesados escribir", "out_of_scope", "es"),
+    ("who won the match last night, PSG or Marseille?", "out_of_scope", "en"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "intent", "language"), KINDS_OF_MISS)
+async def test_each_kind_of_earlier_miss_reaches_its_answer_in_its_language(chat, text, intent, language):
+    screens = await first_answer(chat, text)
+    assert screens[-1].intent == intent and screens[-1].language == language
