@@ -1,4 +1,5 @@
-"""The phone-shaped held-out messages of one language (tests/nlu_phone/<lang>/phone.yml)."""
+"""The phone-shaped held-out messages of one language (tests/nlu_phone/<lang>/phone.yml), and the
+training examples they must stay apart from."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from core.danger import normalise
 from core.plain_language import units
 
-PHONE_SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "nlu_phone"
+ROOT = Path(__file__).resolve().parent.parent
+PHONE_SET_DIR = ROOT / "tests" / "nlu_phone"
+TRAINING_DIR = ROOT / "nlu"
 LONG_WORDS = 25  # a situation told at length, not a neat question (Chinese: 40 characters)
 LONG_CHARACTERS = 40
 
@@ -38,3 +42,13 @@ def load(language: str, directory: Path = PHONE_SET_DIR) -> list[PhoneMessage]:
             if line.strip().startswith("- "):
                 messages.append(PhoneMessage(line.strip()[2:].strip(), str(block["intent"]), language))
     return messages
+
+
+def training_texts(directory: Path = TRAINING_DIR) -> set[str]:
+    """Every training example of every language, folded like the danger words."""
+    texts = set()
+    for path in directory.glob("*/*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            lines = str(block.get("examples", "")).splitlines()
+            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
+    return texts

@@ -21,15 +21,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import yaml
 from sklearn.metrics import f1_score, recall_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from core.danger import normalise  # noqa: E402
+from core.phone_set import training_texts  # noqa: E402
 
 TEST_DIR = ROOT / "tests" / "nlu"
-TRAIN_DIR = ROOT / "nlu"
 
 
 def predictions(model: Path, language_dir: Path, out: Path) -> list[tuple[str, str, str]]:
@@ -46,16 +45,6 @@ def predictions(model: Path, language_dir: Path, out: Path) -> list[tuple[str, s
         for item in json.loads(path.read_text()) if path.exists() else []:
             rows.append((item["text"], item["intent"], (item.get("intent_prediction") or {}).get("name", "")))
     return rows
-
-
-def training_texts() -> set[str]:
-    """Every training example, folded."""
-    texts = set()
-    for path in TRAIN_DIR.glob("*/*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            lines = block.get("examples", "").splitlines()
-            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
-    return texts
 
 
 def scores(rows: list[tuple[str, str, str]]) -> tuple[int, float]:

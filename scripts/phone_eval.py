@@ -26,21 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from core.danger import contains_danger, normalise  # noqa: E402
 from core.languages import SUPPORTED  # noqa: E402
-from core.phone_set import PhoneMessage, load  # noqa: E402
+from core.phone_set import PhoneMessage, load, training_texts  # noqa: E402
 
 DANGER = "danger"
-
-
-def training_texts() -> set[str]:
-    """Every training example, folded: the few short held-out phrases that coincide are set apart."""
-    import yaml
-
-    texts = set()
-    for path in (ROOT / "nlu").glob("*/*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            lines = str(block.get("examples", "")).splitlines()
-            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
-    return texts
 
 
 async def predict(model: Path, messages: list[PhoneMessage]) -> list[str]:

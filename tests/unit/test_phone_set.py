@@ -10,7 +10,7 @@ import yaml
 
 from core.danger import normalise
 from core.languages import SUPPORTED
-from core.phone_set import load
+from core.phone_set import load, training_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {
@@ -18,15 +18,6 @@ KINDS = {
     "rights_compensation", "rights_health", "rights_minors", "menu_association", "menu_emergency",
     "menu_screening", "menu_professional", "menu_erase", "out_of_scope",
 }  # fmt: skip
-
-
-def training_texts() -> set[str]:
-    texts = set()
-    for path in (ROOT / "nlu").glob("*/*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            lines = str(block.get("examples", "")).splitlines()
-            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
-    return texts
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
