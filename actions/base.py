@@ -23,6 +23,7 @@ from core import languages, payloads
 from core.common_screens import erase_button, static_fallback
 from core.i18n import tr
 from core.screens import Button, Directive, Screen
+from core.suggestions import alternatives, buttons_for
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ LANGUAGE_CHOSEN_SLOT = "language_chosen"
 AUTO_ERASE_SLOT = "auto_erase_seconds"
 SAFETY_CHECKED_SLOT = "safety_checked"
 PENDING_REQUEST_SLOT = "pending_request"
+ALTERNATIVES_ENTITY = "o"
 REQUESTED_SLOT = "requested_slot"
 # Metadata key under which the channel sends the person's auto-erase delay (int seconds, or null: off).
 AUTO_ERASE_METADATA = "auto_erase_seconds"
@@ -71,7 +73,7 @@ def ranking_of(message: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
 
 
 def resolve_language(slots: Mapping[str, Any], hints: Mapping[str, Any]) -> str:
-    """The reply language: explicit choice, clear detection, earlier turns, guess, client, French."""
+    """The reply language: explicit choice, clear detection, earlier turns, guess, client, hint, French."""
     previous = slots.get(LANGUAGE_SLOT)
     return languages.resolve(
         chosen=previous if slots.get(LANGUAGE_CHOSEN_SLOT) else None,
@@ -79,6 +81,7 @@ def resolve_language(slots: Mapping[str, Any], hints: Mapping[str, Any]) -> str:
         previous=previous,
         guessed=hints.get("guessed_language"),
         client=hints.get("client_language"),
+        hinted=hints.get("hinted_language"),
     )
 
 
@@ -154,8 +157,24 @@ class Turn:
         return [str(value) for value in self.slots.get(name) or []]
 
     def replay_payload(self) -> str:
-        """A payload that repeats this request: the button pressed, or the intent of free text."""
-        return self.text if self.is_button else payloads.intent_only(self.intent or "menu")
+        """A payload that repeats this request: the button pressed, or the intent of free text
+        with the other likely topics to offer beside its answer."""
+        if self.is_button:
+            return self.text
+        others = self.alternatives
+        if others:
+            return payloads.replay_with_alternatives(self.intent or "menu", " ".join(others))
+        return payloads.intent_only(self.intent or "menu")
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """Other likely intents when the model guessed: from the ranking of typed words, or carried
+        by a replayed request. None inside a form, where typed words answer its question."""
+        if self.active_loop:
+            return ()
+        if self.is_button:
+            return tuple(self.entities.get(ALTERNATIVES_ENTITY, "").split())
+        return alternatives(self.ranking)
 
     def stamp(self, screen: Screen) -> Screen:
         """Tag a screen with the intent it answers and the delay after which it is erased.
@@ -202,6 +221,17 @@ def ask_safety(turn: Turn) -> Reply:
     return Reply.of(safety_question(turn.language), events=[pending])
 
 
+def with_alternatives(turn: Turn, reply: Reply) -> Reply:
+    """Add, after the answer, buttons to the other likely topics the answer does not already offer."""
+    shown = {button.payload for screen in reply.screens for button in screen.buttons}
+    others = [intent for intent in turn.alternatives if intent != turn.intent]
+    buttons = [button for button in buttons_for(others, turn.language) if button.payload not in shown]
+    if not buttons or not reply.screens:
+        return reply
+    offer = Screen(tr(turn.language, "suggestions.also"), turn.language, tuple(buttons))
+    return replace(reply, screens=(*reply.screens, offer))
+
+
 def failure_screen(turn: Turn | None) -> Screen:
     """The static fallback (menu and emergency numbers), in the turn's language when it was read."""
     if turn is None:
@@ -226,6 +256,9 @@ class ScreenAction(Action):
     sensitive: bool = False
     # Answer in the language a language button carries (the language menu, a hand-off link).
     follows_language_button: bool = False
+    # Offer the other likely topics beside the answer when the model guessed (not when the action
+    # already offers its own choice of topics).
+    offers_alternatives: bool = True
 
     def name(self) -> str:
         """The action name used in the domain and rules."""
@@ -240,8 +273,12 @@ class ScreenAction(Action):
         return self.sensitive and not turn.slot_flag(SAFETY_CHECKED_SLOT)
 
     def decide(self, turn: Turn) -> Reply:
-        """The safety question before a sensitive answer; the action's own reply otherwise."""
-        return ask_safety(turn) if self.needs_safety_check(turn) else self.respond(turn)
+        """The safety question before a sensitive answer; the action's own reply otherwise, with
+        the other likely topics beside it when the model guessed."""
+        if self.needs_safety_check(turn):
+            return ask_safety(turn)
+        reply = self.respond(turn)
+        return with_alternatives(turn, reply) if self.offers_alternatives else reply
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

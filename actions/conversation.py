@@ -96,6 +96,7 @@ class ActionFallback(MenuAction):
 
     action_name = "action_fallback"
     lead_msgid = N_("fallback.not_understood")
+    offers_alternatives = False  # it offers the likeliest topics itself
 
     def respond(self, turn: Turn) -> Reply:
         """Never a silent guess: when the model hesitates, the person picks among its best guesses."""

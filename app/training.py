@@ -13,9 +13,16 @@ from app.config import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 
-# What the trained model is made of. The custom components are loaded by name at start and hold
-# no trained state, so a change in their code needs no new training.
-TRAINING_INPUTS = ("config.yml", "nlu", "dialogues")
+# What the trained model is made of. The custom components are loaded by name at start; only the
+# danger classifier holds trained state, so its code and its extra data count too.
+TRAINING_INPUTS = (
+    "config.yml",
+    "nlu",
+    "dialogues",
+    "rasa_components/danger_model.py",
+    "data/danger_words.yml",
+    "data/danger_examples",
+)
 
 
 def training_files(root: Path = REPO_ROOT) -> list[Path]:
@@ -23,11 +30,10 @@ def training_files(root: Path = REPO_ROOT) -> list[Path]:
     files: list[Path] = []
     for entry in TRAINING_INPUTS:
         path = root / entry
-        files.extend(
-            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            if path.is_dir()
-            else [path]
-        )
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
+        elif path.is_file():
+            files.append(path)
     return files
 
 

@@ -36,6 +36,21 @@ SCRIPTS = {
 }
 
 
+# Arabizi writes the Arabic letters Latin lacks with digits inside words (3afak, l7bs, m3a, 9bel):
+# such a word counts as an Arabic marker. Ordinals, times and units (3eme, 2h, 5min) do not.
+ARABIZI_WORD = re.compile(r"^[a-z]*[235789][a-z]*$")
+NOT_ARABIZI = re.compile(r"^\d+(?:e|er|re|eme|em|h|am|pm|th|st|nd|rd|mn|min|k|km|kg|g|an|ans|x)?$")
+
+
+def arabizi_words(words: set[str]) -> set[str]:
+    """The words shaped like Arabic written with Latin letters and digits."""
+    return {
+        word
+        for word in words
+        if ARABIZI_WORD.match(word) and not NOT_ARABIZI.match(word) and sum(c.isalpha() for c in word) >= 2
+    }
+
+
 @lru_cache(maxsize=1)
 def markers() -> dict[str, frozenset[str]]:
     """Marker words per language (data/language_markers.yml)."""
@@ -44,9 +59,14 @@ def markers() -> dict[str, frozenset[str]]:
 
 
 def marked_language(text: str) -> str | None:
-    """A language betrayed by at least two of its marker words, when exactly one is."""
+    """A language betrayed by at least two of its marker words, when exactly one is (for Arabic,
+    words written with digits count as markers too)."""
     words = set(_WORD.findall(text.casefold()))
-    found = [language for language, marks in markers().items() if len(words & marks) >= 2]
+    found = [
+        language
+        for language, marks in markers().items()
+        if len((words & marks) | (arabizi_words(words) if language == "ar" else set())) >= 2
+    ]
     return found[0] if len(found) == 1 and found[0] in SUPPORTED else None
 
 
@@ -91,10 +111,25 @@ def _lingua_language(code: str) -> Language:
 
 @dataclass(frozen=True)
 class Detection:
-    """The detected language, and whether it is sure enough to switch a conversation."""
+    """The detected language, and whether it is sure enough to switch a conversation.
+
+    A weak detection (the detector's first choice without a lead) is only a hint: it decides the
+    first language of a conversation for which nothing else is known, not even the client's.
+    """
 
     language: str
     sure: bool
+    weak: bool = False
+
+    @property
+    def guessed(self) -> str | None:
+        """The language when this is a guess (neither sure nor weak)."""
+        return self.language if not self.sure and not self.weak else None
+
+    @property
+    def hinted(self) -> str | None:
+        """The language when this is only a hint."""
+        return self.language if self.weak else None
 
 
 class LanguageDetector:
@@ -121,7 +156,7 @@ class LanguageDetector:
         return found.language if found and found.sure else None
 
     def detection(self, text: str) -> Detection | None:
-        """A sure detection, a guess, or None."""
+        """A sure detection, a guess, a hint, or None (a payload, or too few letters)."""
         if text.startswith("/"):
             return None
         for language, script in SCRIPTS.items():
@@ -144,4 +179,6 @@ class LanguageDetector:
             return Detection(marked, sure=False)
         if top_language and top >= self._guess and top - second >= self._margin:
             return Detection(top_language, sure=False)
+        if top_language:
+            return Detection(top_language, sure=False, weak=True)
         return None

@@ -34,12 +34,15 @@ def resolve(
     previous: str | None = None,
     client: str | None = None,
     guessed: str | None = None,
+    hinted: str | None = None,
 ) -> str:
-    """Pick the reply language: explicit choice, clear detection, earlier turns, a guess, client, French.
+    """Pick the reply language: explicit choice, clear detection, earlier turns, a guess, client,
+    a hint, French.
 
-    A guess (a short or unclear message) only decides a conversation's first language.
+    A guess (a short or unclear message) only decides a conversation's first language; a hint
+    (the detector's first choice without a lead) only when the client's language is unknown too.
     """
-    for candidate in (chosen, detected, previous, guessed, client):
+    for candidate in (chosen, detected, previous, guessed, client, hinted):
         language = normalise(candidate)
         if language:
             return language

@@ -19,6 +19,10 @@ Builder = TypeVar("Builder", bound=Callable[..., str])
 BUILDERS: dict[str, Callable[..., str]] = {}
 
 
+# Builders whose payloads wait in a slot for the engine and are never put on a button.
+NOT_ON_BUTTONS = frozenset({"replay_with_alternatives"})
+
+
 def builder(function: Builder) -> Builder:
     """Register a payload builder for the registry test."""
     BUILDERS[function.__name__] = function
@@ -55,6 +59,13 @@ FIXED = (MENU, LANGUAGE, RIGHTS, SCREENING, ASSOCIATION, EMERGENCY, PROFESSIONAL
 def intent_only(intent: str) -> str:
     """A payload that triggers an intent without entities (a rights topic, a request to replay)."""
     return make(intent)
+
+
+@builder
+def replay_with_alternatives(intent: str, alternatives: str) -> str:
+    """A typed request kept while the safety question is asked, with the other likely topics
+    (space-separated intents) to offer beside its answer. Kept in a slot, never on a button."""
+    return make(intent, o=alternatives)
 
 
 @builder

@@ -14,6 +14,7 @@ from core.plain_language import units
 ROOT = Path(__file__).resolve().parent.parent
 PHONE_SET_DIR = ROOT / "tests" / "nlu_phone"
 TRAINING_DIR = ROOT / "nlu"
+DANGER_EXAMPLES_DIR = ROOT / "data" / "danger_examples"  # the danger classifier's own examples
 LONG_WORDS = 25  # a situation told at length, not a neat question (Chinese: 40 characters)
 LONG_CHARACTERS = 40
 
@@ -44,10 +45,10 @@ def load(language: str, directory: Path = PHONE_SET_DIR) -> list[PhoneMessage]:
     return messages
 
 
-def training_texts(directory: Path = TRAINING_DIR) -> set[str]:
+def training_texts(directory: Path = TRAINING_DIR, extra: Path = DANGER_EXAMPLES_DIR) -> set[str]:
     """Every training example of every language, folded like the danger words."""
     texts = set()
-    for path in directory.glob("*/*.yml"):
+    for path in [*directory.glob("*/*.yml"), *extra.glob("*.yml")]:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             lines = str(block.get("examples", "")).splitlines()
             texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from core import payloads, rights
 from core.i18n import N_, tr
@@ -11,6 +11,11 @@ from core.screens import Button
 MAX_SUGGESTIONS = 3
 # Below this share of the model's belief an intent is noise, not a candidate worth a button.
 MIN_CONFIDENCE = 0.05
+# An answer given with less confidence than this is a guess: the next likeliest topics (at most
+# two, each with at least MIN_ALTERNATIVE of the belief) are offered beside it as buttons.
+UNSURE_BELOW = 0.8
+MIN_ALTERNATIVE = 0.1
+MAX_ALTERNATIVES = 2
 # Intents that are not rights topics but have a place in the menu (the emergency numbers topic
 # and tonight's shelter are rights topics, reached by their own intents).
 MENU_INTENTS = {
@@ -32,14 +37,28 @@ def candidate(intent: str) -> tuple[str, str] | None:
 
 def suggestions(ranking: Iterable[tuple[str, float]], language: str) -> list[Button]:
     """Up to three buttons for the likeliest intents that lead somewhere, most likely first."""
+    likely = [intent for intent, confidence in ranking if confidence >= MIN_CONFIDENCE]
+    return buttons_for(likely, language)[:MAX_SUGGESTIONS]
+
+
+def alternatives(ranking: Sequence[tuple[str, float]]) -> tuple[str, ...]:
+    """The other likely intents that lead somewhere, when the model's first choice is a guess."""
+    if not ranking or ranking[0][1] >= UNSURE_BELOW:
+        return ()
+    chosen = ranking[0][0]
+    others = [
+        intent
+        for intent, confidence in ranking[1:]
+        if confidence >= MIN_ALTERNATIVE and intent != chosen and candidate(intent) is not None
+    ]
+    return tuple(others[:MAX_ALTERNATIVES])
+
+
+def buttons_for(intents: Iterable[str], language: str) -> list[Button]:
+    """One button per intent that leads somewhere, in order, without repeating a destination."""
     buttons: list[Button] = []
-    for intent, confidence in ranking:
+    for intent in intents:
         found = candidate(intent)
-        if found is None or confidence < MIN_CONFIDENCE:
-            continue
-        label, payload = found
-        if payload not in [button.payload for button in buttons]:
-            buttons.append(Button(tr(language, label), payload))
-        if len(buttons) == MAX_SUGGESTIONS:
-            break
+        if found is not None and found[1] not in [button.payload for button in buttons]:
+            buttons.append(Button(tr(language, found[0]), found[1]))
     return buttons

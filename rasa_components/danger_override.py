@@ -46,17 +46,15 @@ class DangerWordClassifier(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if text and not text.startswith("/") and contains_danger(text):
-                self._force_danger(message)
+                force_danger(message)
         return messages
 
-    @staticmethod
-    def _force_danger(message: Message) -> None:
-        """Set the intent and put it first in the ranking."""
-        top = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [
-            item
-            for item in message.get(INTENT_RANKING_KEY) or []
-            if item.get(INTENT_NAME_KEY) != DANGER_INTENT
-        ]
-        message.set(INTENT, top, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+def force_danger(message: Message, confidence: float = 1.0) -> None:
+    """Make `danger` the message's intent, first in the ranking (a phrase: with full confidence)."""
+    top = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+    ranking = [
+        item for item in message.get(INTENT_RANKING_KEY) or [] if item.get(INTENT_NAME_KEY) != DANGER_INTENT
+    ]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

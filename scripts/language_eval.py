@@ -34,6 +34,7 @@ def main() -> int:
     messages = held_out()
     for language, text in messages:
         found = detector.detection(text)
+        found = None if found is not None and found.weak else found  # a hint never switches a conversation
         outcome = "unsure" if found is None else ("right" if found.language == language else "wrong")
         kind = "sure" if found is not None and found.sure else "guess"
         counts.setdefault(language, Counter())[outcome] += 1

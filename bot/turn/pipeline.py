@@ -229,7 +229,8 @@ class TurnPipeline:
             "channel": turn.incoming.person.channel,
             "client_language": languages.normalise(turn.incoming.person.client_language),
             "detected_language": found.language if found and found.sure else None,
-            "guessed_language": found.language if found and not found.sure else None,
+            "guessed_language": found.guessed if found else None,
+            "hinted_language": found.hinted if found else None,
             "auto_erase_seconds": state.auto_erase_seconds,
         }
         try:
@@ -477,8 +478,9 @@ class TurnPipeline:
         return languages.resolve(
             detected=found.language if found and found.sure else None,
             previous=self._p.memory.recall(pseudonym),
-            guessed=found.language if found and not found.sure else None,
+            guessed=found.guessed if found else None,
             client=person.client_language,
+            hinted=found.hinted if found else None,
         )
 
 

@@ -67,6 +67,9 @@ def test_the_first_entity_of_a_name_wins():
         ({"language": "en"}, {"detected_language": "es"}, "es"),
         ({"language": "en", "language_chosen": True}, {"detected_language": "es"}, "en"),
         ({}, {"guessed_language": "uk", "client_language": "ru"}, "uk"),
+        ({}, {"hinted_language": "pt", "client_language": "es"}, "es"),
+        ({}, {"hinted_language": "pt"}, "pt"),
+        ({"language": "en"}, {"hinted_language": "pt"}, "en"),
     ],
 )
 def test_the_reply_language_follows_choice_detection_history_guess_client(slots, metadata, language):

@@ -122,3 +122,45 @@ async def test_the_sources_of_a_topic_lead_back_to_the_topic():
 async def test_sources_of_an_unknown_item_offer_the_topics():
     outcome = await run_action(ActionRightsSource(), pressed(payloads.rights_source("nope"), slots=SAFE))
     assert outcome.screen.text == tr("en", "rights.which_topic")
+
+
+# When the model guessed, the other likely topics come beside the answer (issue 14, item 4).
+GUESSED = [("rights_residence", 0.52), ("rights_work", 0.31), ("rights_health", 0.11), ("greet", 0.06)]
+
+
+async def test_a_guessed_answer_is_followed_by_the_other_likely_topics():
+    on = typed("…", "rights_residence", ranking=GUESSED, slots=SAFE)
+    outcome = await run_action(ActionRightsTopic(), on)
+    answer, offer = outcome.screens
+    assert answer.text.startswith(tr("en", CONTENT.topic_for_intent("rights_residence").text_msgid))
+    assert offer.text == tr("en", "suggestions.also")
+    assert outcome.payloads() == [payloads.intent_only("rights_work"), payloads.intent_only("rights_health")]
+    assert offer.buttons[0].title == tr("en", "rights.work.title")
+
+
+async def test_a_confident_answer_comes_alone():
+    sure = [("rights_residence", 0.86), ("rights_work", 0.12)]
+    outcome = await run_action(ActionRightsTopic(), typed("…", "rights_residence", ranking=sure, slots=SAFE))
+    assert len(outcome.screens) == 1
+
+
+async def test_the_safety_question_keeps_the_other_likely_topics_for_after_the_tap():
+    outcome = await run_action(ActionRightsTopic(), typed("…", "rights_residence", ranking=GUESSED))
+    assert outcome.screen.text == tr("fr", "safety.question")
+    kept = outcome.slots["pending_request"]
+    assert kept == payloads.replay_with_alternatives("rights_residence", "rights_work rights_health")
+    replayed = await run_action(ActionRightsTopic(), pressed(kept, slots={"safety_checked": True}))
+    assert [screen.text for screen in replayed.screens][1] == tr("fr", "suggestions.also")
+    assert replayed.payloads() == [payloads.intent_only("rights_work"), payloads.intent_only("rights_health")]
+
+
+async def test_a_topic_the_answer_already_offers_is_not_offered_twice():
+    ranking = [("rights_work", 0.5), ("menu_association", 0.4)]
+    outcome = await run_action(ActionRightsTopic(), typed("…", "rights_work", ranking=ranking, slots=SAFE))
+    assert len(outcome.screens) == 1, "the association button is on every answer already"
+
+
+async def test_typed_words_inside_a_form_answer_its_question_and_bring_no_topics():
+    on = typed("…", "rights_residence", ranking=GUESSED, slots=SAFE, active_loop="handover_form")
+    outcome = await run_action(ActionRightsTopic(), on)
+    assert len(outcome.screens) == 1

@@ -108,3 +108,19 @@ async def test_the_phone_safety_card_is_protected():
     outcome = await run_action(ActionPhoneSafety(), pressed(payloads.PHONE_SAFETY))
     assert outcome.screen.protect
     assert outcome.payloads() == [payloads.AUTO_ERASE, payloads.CODE_WORD, payloads.MENU]
+
+
+async def test_danger_the_classifier_was_not_sure_of_keeps_the_question_one_tap_away():
+    ranking = [("danger", 0.66), ("rights_work", 0.55), ("rights_residence", 0.2)]
+    outcome = await run_action(ActionEmergency(), typed("…", "danger", ranking=ranking))
+    numbers, offer = outcome.screens
+    assert numbers.text == tr("fr", "emergency.numbers")
+    assert offer.text == tr("fr", "suggestions.also")
+    offered = [payloads.intent_only("rights_work"), payloads.intent_only("rights_residence")]
+    assert outcome.payloads() == offered
+
+
+async def test_a_danger_phrase_brings_the_numbers_alone():
+    ranking = [("danger", 1.0), ("rights_work", 0.55)]
+    outcome = await run_action(ActionEmergency(), typed("…", "danger", ranking=ranking))
+    assert len(outcome.screens) == 1

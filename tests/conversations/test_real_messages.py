@@ -75,3 +75,21 @@ KINDS_OF_MISS = [
 async def test_each_kind_of_earlier_miss_reaches_its_answer_in_its_language(chat, text, intent, language):
     screens = await first_answer(chat, text)
     assert screens[-1].intent == intent and screens[-1].language == language
+
+
+async def test_arabizi_written_with_digits_is_answered_in_arabic(chat):
+    screens = await first_answer(chat, "l patron ma 3tanich lflous dyal 3 chhor")
+    assert {screen.language for screen in screens} == {"ar"}
+    work = payloads.intent_only("rights_work")
+    offered = [button.payload for screen in screens for button in screen.buttons]
+    assert any(screen.intent == "rights_work" for screen in screens) or work in offered
+
+
+async def test_when_the_model_hesitates_the_other_topic_comes_with_the_answer_after_one_tap(chat):
+    text = "si je porte plainte parce que mon patron ne me paie pas, j'aurai des papiers ?"
+    asked, answered, answer, offer = await first_answer(chat, text)
+    assert (asked.text, answered.text) == (tr("fr", "safety.question"), tr("fr", "safety.safe"))
+    assert answer.intent in {"rights_residence", "rights_work"}
+    assert offer.text == tr("fr", "suggestions.also")
+    other = {"rights_residence", "rights_work"} - {answer.intent}
+    assert payloads.intent_only(other.pop()) in [button.payload for button in offer.buttons]

@@ -63,10 +63,12 @@ WAGE_COMPLAINT_FOR_PAPERS = {
 
 @pytest.mark.parametrize("language", sorted(WAGE_COMPLAINT_FOR_PAPERS))
 async def test_a_wage_complaint_is_never_presented_as_a_way_to_papers(chat, language):
-    screen = await chat(language, safe=True).last(WAGE_COMPLAINT_FOR_PAPERS[language])
+    screen, *offer = await chat(language, safe=True).say(WAGE_COMPLAINT_FOR_PAPERS[language])
     answers = [answer_text(language, "residence"), answer_text(language, "work")]
     assert any(screen.text.startswith(answer) for answer in answers), f"got intent {screen.intent}"
     assert screen.language == language
+    # the model hesitates between the two topics: the other one is offered beside the answer
+    assert all(more.text == tr(language, "suggestions.also") for more in offer)
 
 
 async def test_a_sixteen_year_old_called_an_adult_learns_what_to_do(chat):

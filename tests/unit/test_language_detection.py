@@ -110,3 +110,10 @@ def test_french_administrative_words_never_make_a_message_french(detector, text,
 def test_french_administrative_words_alone_decide_nothing(detector):
     assert detector.detection("titre de séjour ? récépissé ?") is None
     assert detector.detection("Je voudrais un titre de séjour, comment faire ?").language == "fr"
+
+
+def test_without_a_lead_the_first_choice_is_only_a_hint(detector):
+    found = detector.detection("mi patron no paga")
+    assert found == Detection("es", sure=False, weak=True)
+    assert (found.hinted, found.guessed) == ("es", None)
+    assert detector.detect("mi patron no paga") is None, "a hint never switches a conversation"

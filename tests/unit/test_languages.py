@@ -16,6 +16,13 @@ def test_previous_then_client_then_french():
     assert languages.resolve() == "fr"
 
 
+def test_a_hint_decides_only_when_nothing_else_is_known():
+    assert languages.resolve(hinted="pt") == "pt"
+    assert languages.resolve(client="es", hinted="pt") == "es"
+    assert languages.resolve(previous="en", hinted="pt") == "en"
+    assert languages.resolve(guessed="ro", hinted="pt") == "ro"
+
+
 def test_normalise_rejects_unsupported_codes():
     assert languages.normalise("EN_us") == "en"
     assert languages.normalise("pt-BR") == "pt"

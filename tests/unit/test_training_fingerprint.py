@@ -12,5 +12,18 @@ def test_fingerprint_changes_with_training_data(tmp_path):
     assert training.fingerprint(tmp_path) != before
 
 
+def test_the_danger_classifier_data_and_code_count_too(tmp_path):
+    (tmp_path / "config.yml").write_text("a")
+    (tmp_path / "data" / "danger_examples").mkdir(parents=True)
+    before = training.fingerprint(tmp_path)
+    (tmp_path / "data" / "danger_examples" / "fr.yml").write_text("nlu: []")
+    with_examples = training.fingerprint(tmp_path)
+    (tmp_path / "data" / "danger_words.yml").write_text("fr: [au secours]")
+    with_phrases = training.fingerprint(tmp_path)
+    (tmp_path / "rasa_components").mkdir()
+    (tmp_path / "rasa_components" / "danger_model.py").write_text("# code")
+    assert len({before, with_examples, with_phrases, training.fingerprint(tmp_path)}) == 4
+
+
 def test_model_is_not_current_without_a_model(tmp_path):
     assert not training.model_is_current(tmp_path / "assistant.tar.gz")

@@ -1,0 +1,174 @@
+"""NLU component: a second, binary opinion on danger, trained apart from the intent model.
+
+The intent model spreads its attention over twenty-odd intents, and a danger message written in a
+way it has not seen (Arabic in Latin letters, a long description of a locked door) can lose to a
+rights topic. This classifier only answers "danger or not": a logistic regression over hashed
+character n-grams, words and word pairs of the folded text, with both classes weighted equally,
+trained on the same examples plus the danger phrases of every language and examples written for it
+alone (data/danger_examples/: given to the intent model they made ordinary messages look like
+danger). When its probability
+reaches the threshold the message becomes `danger`, like a danger phrase does
+(rasa_components.danger_override).
+
+Hashed features leave no vocabulary to store: the model is two numpy arrays, saved without pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from core.danger import LEXICON_FILE, normalise
+from rasa_components.danger_override import DANGER_INTENT, force_danger
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "danger_examples"
+PROBABILITY_KEY = "danger_probability"
+HASHING: dict[str, Any] = {"n_features": 2**18, "alternate_sign": False, "norm": "l2"}
+WEIGHTS_FILE = "danger_model.npz"
+
+
+def vectoriser() -> FeatureUnion:
+    """Character n-grams within words (robust to typos, missing accents and unspaced scripts) and
+    words and word pairs ("send someone", "the door")."""
+    return FeatureUnion(
+        [
+            ("characters", HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **HASHING)),
+            ("words", HashingVectorizer(analyzer="word", ngram_range=(1, 2), **HASHING)),
+        ]
+    )
+
+
+def danger_phrases() -> list[str]:
+    """Every danger phrase of every language, as extra examples of the danger class."""
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    return [str(phrase) for phrases in raw.values() for phrase in phrases]
+
+
+def extra_examples(directory: Path = EXAMPLES_DIR) -> list[tuple[str, bool]]:
+    """The examples written for this classifier only (text, is danger), in Rasa's NLU layout."""
+    found = []
+    for path in sorted(directory.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            lines = str(block.get("examples") or "").splitlines()
+            is_danger = block.get("intent") == DANGER_INTENT
+            found += [(line.strip()[2:], is_danger) for line in lines if line.strip().startswith("- ")]
+    return found
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class DangerModelClassifier(GraphComponent):
+    """Turns a message into `danger` when a binary danger classifier is confident enough."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """threshold: probability from which a message is danger; c: inverse regularisation."""
+        return {"threshold": 0.6, "c": 16.0}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa's training cache must see what the graph does not: the phrases, the extra
+        examples and this code (a change in any of them trains the classifier again)."""
+        digest = hashlib.sha256()
+        for path in (LEXICON_FILE, Path(__file__), *sorted(EXAMPLES_DIR.glob("*.yml"))):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: np.ndarray | None = None,
+        bias: float = 0.0,
+    ) -> None:
+        self._threshold = float(config["threshold"])
+        self._c = float(config["c"])
+        self._model_storage = model_storage
+        self._resource = resource
+        self._weights = weights
+        self._bias = bias
+        self._vectoriser = vectoriser()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerModelClassifier:
+        """An untrained classifier; it marks nothing until trained."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerModelClassifier:
+        """The trained weights, or an untrained classifier when none were saved."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                saved = np.load(directory / WEIGHTS_FILE)
+                return cls(config, model_storage, resource, saved["weights"], float(saved["bias"]))
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit danger against every other intent, and save the weights."""
+        examples = [
+            (m.get(TEXT), m.get(INTENT) == DANGER_INTENT)
+            for m in training_data.intent_examples
+            if m.get(TEXT) and m.get(INTENT)
+        ]
+        examples += [(phrase, True) for phrase in danger_phrases()] + extra_examples()
+        texts = [normalise(text) for text, _ in examples]
+        labels = [is_danger for _, is_danger in examples]
+        if len(set(labels)) < 2:  # nothing to tell apart (a data set without danger examples)
+            return self._resource
+        model = LogisticRegression(C=self._c, class_weight="balanced", max_iter=2000)
+        model.fit(self._vectoriser.transform(texts), labels)
+        self._weights = model.coef_[0].astype(np.float32)
+        self._bias = float(model.intercept_[0])
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / WEIGHTS_FILE, weights=self._weights, bias=np.array(self._bias))
+        return self._resource
+
+    def probability(self, text: str) -> float:
+        """The classifier's probability that the text signals danger (0 when untrained)."""
+        if self._weights is None:
+            return 0.0
+        features = self._vectoriser.transform([normalise(text)])
+        score = float(features.dot(self._weights)[0]) + self._bias
+        return float(1.0 / (1.0 + np.exp(-score)))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Record the probability on each typed message, and mark it danger from the threshold."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):
+                continue
+            probability = round(self.probability(text), 4)
+            message.set(PROBABILITY_KEY, probability, add_to_output=True)
+            if probability >= self._threshold:
+                # The probability, not certainty: when it is modest, the topic the intent model
+                # saw stays on offer beside the emergency numbers (actions.base.with_alternatives).
+                force_danger(message, confidence=probability)
+        return messages
