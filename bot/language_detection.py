@@ -58,14 +58,14 @@ def markers() -> dict[str, frozenset[str]]:
     return {language: frozenset(words) for language, words in raw.items()}
 
 
-def marked_language(text: str) -> str | None:
-    """A language betrayed by at least two of its marker words, when exactly one is (for Arabic,
-    words written with digits count as markers too)."""
+def marked_language(text: str, minimum: int = 2) -> str | None:
+    """A language betrayed by at least `minimum` of its marker words, when exactly one is (for
+    Arabic, words written with digits count as markers too)."""
     words = set(_WORD.findall(text.casefold()))
     found = [
         language
         for language, marks in markers().items()
-        if len((words & marks) | (arabizi_words(words) if language == "ar" else set())) >= 2
+        if len((words & marks) | (arabizi_words(words) if language == "ar" else set())) >= minimum
     ]
     return found[0] if len(found) == 1 and found[0] in SUPPORTED else None
 
@@ -179,6 +179,11 @@ class LanguageDetector:
             return Detection(marked, sure=False)
         if top_language and top >= self._guess and top - second >= self._margin:
             return Detection(top_language, sure=False)
+        # Without a lead, one marker word of a language typed in Latin letters says more than the
+        # detector, which knows those languages only in their own script.
+        hinted = marked_language(text, minimum=1)
+        if hinted in TRANSLITERATED:
+            return Detection(hinted, sure=False, weak=True)
         if top_language:
             return Detection(top_language, sure=False, weak=True)
         return None

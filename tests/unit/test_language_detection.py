@@ -117,3 +117,13 @@ def test_without_a_lead_the_first_choice_is_only_a_hint(detector):
     assert found == Detection("es", sure=False, weak=True)
     assert (found.hinted, found.guessed) == ("es", None)
     assert detector.detect("mi patron no paga") is None, "a hint never switches a conversation"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("ya tut boyus", "ru"), ("zamknuly nas", "uk")])
+def test_one_marker_word_of_a_transliterated_language_beats_a_detector_without_lead(detector, text, expected):
+    assert detector.detection(text) == Detection(expected, sure=False, weak=True)
+
+
+def test_arabizi_words_written_with_digits_are_arabic_markers_but_ordinals_are_not():
+    assert marked_language("l patron ma 3tanich lflous dyal 3 chhor") == "ar"
+    assert marked_language("j'habite au 3eme etage depuis 2h") is None
