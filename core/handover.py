@@ -33,7 +33,8 @@ class RequestStatus(str, Enum):
     UNMATCHED = "unmatched"  # no association left to ask
 
 
-# Statuses in which the person can still withdraw the request.
+# Statuses in which the person can still withdraw the request (core.request_states holds the
+# whole table of moves; a test checks that the two agree).
 OPEN_STATUSES: frozenset[RequestStatus] = frozenset({RequestStatus.WAITING, RequestStatus.ACCEPTED})
 
 # The questions of the handover form, in order; `required_fields` picks those of a level.

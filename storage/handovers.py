@@ -27,6 +27,7 @@ from core import safe_times
 from core.clock import Clock, utc_now
 from core.handover import OPEN_STATUSES, RELAY_LEVELS, Draft, RequestStatus
 from core.handover_messages import Kind, Target
+from core.request_states import FINAL, RequestEvent, allowed, next_status
 from storage.crypto import FieldCipher
 from storage.models import AuditRow, HandoverRow, OutboxRow
 
@@ -167,7 +168,7 @@ class Handovers:
                     self._queue(session, row, Kind.WITHDRAWN, GROUP, row.association_id, dedupe="withdrawn")
                 self._redact_copies(session, row)
                 self._audit(session, "withdrawn", row, actor=None)
-                row.status, row.closed_at, row.updated_at = WITHDRAWN, now, now
+                _move(row, RequestEvent.WITHDRAW, now)
                 self._erase(row, now)
             return len(rows)
 
@@ -243,11 +244,12 @@ class Handovers:
             row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
             if row is None:
                 return "unknown"
-            if row.status != WAITING or row.association_id != association_id:
+            if not allowed(row.status, RequestEvent.ACCEPT) or row.association_id != association_id:
                 return "late"
             self._audit(session, "accepted" if accept else "declined", row, actor)
             if accept:
-                row.status, row.answer_due_at, row.updated_at = ACCEPTED, None, now
+                _move(row, RequestEvent.ACCEPT, now)
+                row.answer_due_at = None
                 self._queue_to_person(session, row, Kind.ACCEPTED)
                 return "accepted"
             self._pass_on(session, row)
@@ -263,9 +265,11 @@ class Handovers:
         now = self._now()
         with self._transaction() as session:
             row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
-            if row is None or row.status != ACCEPTED or row.association_id != association_id:
+            if row is None or row.association_id != association_id:
                 return False
-            row.status, row.closed_at, row.updated_at = CLOSED, now, now
+            if not allowed(row.status, RequestEvent.CLOSE):
+                return False
+            _move(row, RequestEvent.CLOSE, now)
             self._audit(session, "closed", row, actor)
             return True
 
@@ -501,11 +505,12 @@ class Handovers:
         tried = set(filter(None, row.tried.split(",")))
         following = self._next(row, tried)
         self._redact_copies(session, row)  # the association it leaves keeps no personal detail
-        row.answer_due_at, row.updated_at = None, self._now()
+        row.answer_due_at = None
         if following is None:
-            row.status, row.closed_at = UNMATCHED, self._now()
+            _move(row, RequestEvent.NOBODY_LEFT, self._now())
             self._queue_to_person(session, row, Kind.UNMATCHED)
             return
+        _move(row, RequestEvent.PASS_ON, self._now())
         row.association_id, row.tried = following, ",".join([*sorted(tried), following])
         self._queue_request(session, row, following)
         self._queue_to_person(session, row, Kind.PASSED_ON)
@@ -624,6 +629,15 @@ class Handovers:
     @staticmethod
     def _erase(row: HandoverRow, now: datetime) -> None:
         row.personal, row.chat_ref, row.reply_open_until, row.erased_at = None, None, None, now
+
+
+def _move(row: HandoverRow, event: RequestEvent, now: datetime) -> None:
+    """Change a request's status as the table of moves says (refused otherwise); a final status
+    starts the retention period."""
+    row.status = next_status(row.status, event)
+    row.updated_at = now
+    if row.status in FINAL:
+        row.closed_at = now
 
 
 def _draft(row: HandoverRow, personal: dict) -> Draft:

@@ -258,3 +258,17 @@ def test_a_request_posted_after_a_quick_exit_is_followed_by_do_not_contact(store
     store.mark_sent(request.id, -100, 78)
     kinds = [item.kind for item in store.due(datetime.now(timezone.utc))]
     assert kinds == [Kind.PAUSED]
+
+
+def test_a_move_the_table_refuses_changes_nothing(store, db_engine, person):
+    reference = store.create(person, draft(), "key-moves").reference
+    deliver_all(store)
+    assert not store.close(reference, "first", "member"), "a waiting request cannot be closed"
+    assert store.answer(reference, "first", "member", accept=True) == "accepted"
+    assert store.answer(reference, "first", "member", accept=True) == "late", "accepted once"
+    assert store.close(reference, "first", "member")
+    assert not store.close(reference, "first", "member"), "closed once"
+    assert store.withdraw(person) == 0, "a closed request is no longer the person's to withdraw"
+    with db_engine.connect() as connection:
+        row = connection.execute(select(HandoverRow)).one()
+    assert row.status == "closed" and row.closed_at is not None
