@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,12 +30,12 @@ from core.handover_messages import Kind, Target
 from core.request_states import FINAL, RequestEvent, allowed, next_status
 from storage.crypto import FieldCipher
 from storage.models import AuditRow, HandoverRow, OutboxRow
+from storage.outbox import PENDING, Outbox, dedupe_key
 
 WAITING, ACCEPTED = RequestStatus.WAITING, RequestStatus.ACCEPTED
 CLOSED, WITHDRAWN, UNMATCHED = RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.UNMATCHED
 OPEN_STATES = tuple(OPEN_STATUSES)
 GROUP, PERSON = Target.GROUP, Target.PERSON
-PENDING, SENT, DEAD = "pending", "sent", "dead"  # delivery states of an outbox row
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 logger = logging.getLogger(__name__)
 
@@ -91,11 +91,6 @@ class Policy:
     lease: timedelta = timedelta(seconds=60)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 15 s doubling, at most one hour."""
-    return timedelta(seconds=min(15 * 2 ** max(attempts - 1, 0), 3600))
-
-
 class Handovers:
     """Create, answer, withdraw and deliver handover requests."""
 
@@ -112,6 +107,7 @@ class Handovers:
         self._next = next_association
         self.policy = policy or Policy()
         self._now = clock
+        self._outbox = Outbox(cipher, self.policy.lease, self.policy.max_attempts)
 
     # --- the person's side -------------------------------------------------------------
 
@@ -346,7 +342,7 @@ class Handovers:
         )
         with self._transaction() as session:
             ids = list(session.scalars(query))
-            claimed = [i for i in ids if self._claim(session, i, now)]
+            claimed = [i for i in ids if self._outbox.claim(session, i, now)]
             items = [self._item(session, session.get(OutboxRow, i)) for i in claimed]
             return [item for item in items if item is not None]
 
@@ -369,8 +365,7 @@ class Handovers:
         now = self._now()
         with self._transaction(session) as session:
             row = session.get(OutboxRow, item_id)
-            row.status, row.sent_at, row.body = SENT, now, None
-            row.sent_chat_id, row.sent_message_id = chat_id, message_id
+            self._outbox.mark_sent(row, now, chat_id, message_id)
             if row.kind == Kind.REQUEST:
                 handover = session.get(HandoverRow, row.handover_id)
                 if handover.status == WAITING and handover.association_id == row.association_id:
@@ -386,10 +381,8 @@ class Handovers:
         now = self._now()
         with self._transaction() as session:
             row = session.get(OutboxRow, item_id)
-            if row.attempts < self.policy.max_attempts:
-                row.not_before = now + backoff(row.attempts)
+            if not self._outbox.retry_or_drop(row, now):
                 return False
-            row.status, row.body = DEAD, None
             handover = session.get(HandoverRow, row.handover_id)
             if row.kind == Kind.REQUEST and handover.status == WAITING:
                 self._audit(session, "unreachable", handover, actor=None)
@@ -399,8 +392,7 @@ class Handovers:
     def mark_not_now(self, item_id: int, not_before: datetime | None) -> None:
         """Outside the person's safe times (or paused): wait, without counting an attempt."""
         with self._transaction() as session:
-            row = session.get(OutboxRow, item_id)
-            row.not_before, row.attempts = not_before, max(row.attempts - 1, 0)
+            self._outbox.wait(session.get(OutboxRow, item_id), not_before)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -465,19 +457,17 @@ class Handovers:
         not_before: datetime | None = None,
         held: bool = False,
     ) -> None:
-        session.add(
-            OutboxRow(
-                handover_id=row.id,
-                dedupe_key=f"{row.id}:{Kind(kind).value}:{association_id or '-'}:{dedupe}",
-                kind=kind,
-                target=target,
-                association_id=association_id,
-                body=self._cipher.encrypt(json.dumps(body)) if body else None,
-                status=PENDING,
-                attempts=0,
-                not_before=None if held else (not_before or self._now()),  # None: until the person writes
-                created_at=self._now(),
-            )
+        self._outbox.add(
+            session,
+            owner_id=row.id,
+            kind=Kind(kind).value,
+            target=target,
+            association_id=association_id,
+            dedupe=dedupe,
+            now=self._now(),
+            body=body,
+            not_before=not_before,
+            held=held,  # until the person writes
         )
 
     def _queue_request(self, session: Session, row: HandoverRow, association_id: str) -> None:
@@ -517,16 +507,8 @@ class Handovers:
 
     def _redact_copies(self, session: Session, row: HandoverRow) -> None:
         """Queue the edit of every copy of the request posted in a group: personal details removed."""
-        posted = session.scalars(
-            select(OutboxRow).where(
-                OutboxRow.handover_id == row.id,
-                OutboxRow.kind == Kind.REQUEST,
-                OutboxRow.status == SENT,
-                OutboxRow.association_id == row.association_id,  # copies elsewhere went when it left
-                OutboxRow.sent_message_id.is_not(None),
-            )
-        ).all()
-        for copy in posted:
+        # copies posted to other associations were redacted when the request left them
+        for copy in self._outbox.sent_rows(session, row.id, Kind.REQUEST.value, row.association_id):
             self._redact_copy(session, row, copy)
 
     def _redact_copy(self, session: Session, row: HandoverRow, copy: OutboxRow) -> None:
@@ -534,58 +516,26 @@ class Handovers:
         if copy.sent_message_id is None:
             return
         dedupe = f"redact:{copy.id}"
-        key = f"{row.id}:{Kind.REDACT.value}:{copy.association_id or '-'}:{dedupe}"
-        if session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key)) is not None:
+        if self._outbox.has(session, dedupe_key(row.id, Kind.REDACT.value, copy.association_id, dedupe)):
             return
         where = {"chat": copy.sent_chat_id, "message": copy.sent_message_id}
         self._queue(session, row, Kind.REDACT, GROUP, copy.association_id, dedupe=dedupe, body=where)
 
     def _was_delivered(self, session: Session, row: HandoverRow) -> bool:
-        query = select(OutboxRow.id).where(
-            OutboxRow.handover_id == row.id,
-            OutboxRow.kind == Kind.REQUEST,
-            OutboxRow.association_id == row.association_id,
-            OutboxRow.status == SENT,
-        )
-        return session.scalar(query) is not None
+        return bool(self._outbox.sent_rows(session, row.id, Kind.REQUEST.value, row.association_id))
 
     def _cancel_pending(self, session: Session, row: HandoverRow) -> bool:
         """Drop undelivered messages of a request; True when its association already received it."""
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.handover_id == row.id, OutboxRow.status == PENDING)
-            .values(status=DEAD, body=None)
-        )
+        self._outbox.cancel_pending(session, row.id)
         return self._was_delivered(session, row)
 
     def _hold_person_messages(self, session: Session, row: HandoverRow) -> None:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.handover_id == row.id, OutboxRow.status == PENDING, OutboxRow.target == PERSON)
-            .values(not_before=None)
-        )
+        self._outbox.hold(session, row.id, PERSON)
 
     def _release_person_messages(self, session: Session, row: HandoverRow, now: datetime) -> None:
         """The person is here now: what waited for them may go (within their safe times)."""
         when = safe_times.next_allowed(row.safe_times, now) or now
-        session.execute(
-            update(OutboxRow)
-            .where(
-                OutboxRow.handover_id == row.id,
-                OutboxRow.status == PENDING,
-                OutboxRow.target == PERSON,
-                OutboxRow.not_before.is_(None),
-            )
-            .values(not_before=when)
-        )
-
-    def _claim(self, session: Session, item_id: int, now: datetime) -> bool:
-        claimed = session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == item_id, OutboxRow.status == PENDING, OutboxRow.not_before <= now)
-            .values(not_before=now + self.policy.lease, attempts=OutboxRow.attempts + 1)
-        )
-        return claimed.rowcount == 1
+        self._outbox.release(session, row.id, PERSON, when)
 
     def _item(self, session: Session, row: OutboxRow) -> OutboxItem | None:
         """What to send; a row that cannot be decrypted is set aside (dead) instead of blocking the rest."""
@@ -594,7 +544,7 @@ class Handovers:
             return self._readable_item(row, handover)
         except InvalidToken:
             logger.error("an outbox row could not be decrypted (wrong or rotated DATA_KEY)")
-            row.status, row.body = DEAD, None
+            self._outbox.drop(row)
             return None
 
     def _readable_item(self, row: OutboxRow, handover: HandoverRow) -> OutboxItem:
@@ -612,7 +562,7 @@ class Handovers:
             safe_times=handover.safe_times,
             draft=_draft(handover, personal) if row.kind == Kind.REQUEST else None,
             chat_id=int(self._cipher.decrypt(handover.chat_ref)) if handover.chat_ref else None,
-            body=json.loads(self._cipher.decrypt(row.body)) if row.body else None,
+            body=self._outbox.body_of(row),
         )
 
     def _audit(self, session: Session, action: str, row: HandoverRow, actor: str | None) -> None:

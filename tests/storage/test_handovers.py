@@ -9,8 +9,9 @@ from sqlalchemy import func, select, text
 
 from core.handover import CONFIDENTIAL, CONTACT, Draft
 from core.handover_messages import Kind
-from storage.handovers import ACCEPTED, PERSON, UNMATCHED, WAITING, WITHDRAWN, Handovers, Policy, backoff
+from storage.handovers import ACCEPTED, PERSON, UNMATCHED, WAITING, WITHDRAWN, Handovers, Policy
 from storage.models import AuditRow, HandoverRow, OutboxRow
+from storage.outbox import backoff
 
 ORDER = ["first", "second"]
 SECRETS = ("Zéphyrine", "+33 6 12 34 56 78", "blue heron at noon", "they keep my passport", "987654321")
