@@ -178,3 +178,46 @@ class AuditRow(Base):
     association_id = Column(String(20), nullable=True)
     handover_id = Column(Integer, nullable=True, index=True)
     actor = Column(String(64), nullable=True)
+
+
+class InboxAccountRow(Base):
+    """Someone of an association who works in the inbox (issue 13): a coordinator or a member.
+
+    The login is kept as a keyed hash and the name encrypted; the password as an Argon2id hash and
+    the TOTP secret encrypted, both empty until the one-time setup link is used.
+    """
+
+    __tablename__ = "inbox_accounts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    association_id = Column(String(20), ForeignKey("associations.id"), nullable=False, index=True)
+    role = Column(String(12), nullable=False)  # coordinator or member
+    login_hash = Column(String(64), nullable=False, unique=True)
+    name = Column(Text, nullable=False)  # encrypted
+    password_hash = Column(Text, nullable=True)
+    totp_secret = Column(Text, nullable=True)  # encrypted
+    last_totp_step = Column(BigInteger, nullable=True)  # a code is accepted once
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class InboxSetupLinkRow(Base):
+    """A one-time link to choose a password and a second factor; kept as a keyed hash."""
+
+    __tablename__ = "inbox_setup_links"
+
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(Integer, ForeignKey("inbox_accounts.id"), nullable=False, index=True)
+    expires_at = Column(UtcDateTime, nullable=False)
+    used_at = Column(UtcDateTime, nullable=True)
+
+
+class InboxRecoveryCodeRow(Base):
+    """A one-time recovery code, for a lost phone; kept as a keyed hash."""
+
+    __tablename__ = "inbox_recovery_codes"
+
+    code_hash = Column(String(64), primary_key=True)
+    account_id = Column(Integer, ForeignKey("inbox_accounts.id"), nullable=False, index=True)
+    used_at = Column(UtcDateTime, nullable=True)

@@ -52,13 +52,17 @@ def test_sqlite_engine_enforces_foreign_keys_and_crosses_threads(tmp_path: Path)
         engine.dispose()
 
 
+INBOX_TABLES = ("inbox_accounts", "inbox_setup_links", "inbox_recovery_codes")
+
+
 def test_migrate_creates_the_table_and_downgrade_removes_it(database):
     migrate(database.url, database.connect_args)
     migrate(database.url, database.connect_args)  # already at head: nothing to do
     engine = database.engine()
     try:
         inspector = inspect(engine)
-        tables = {"message_ledger", "person_settings", "associations", "handovers", "outbox", "audit_log"}
+        tables = {"message_ledger", "person_settings", "associations", "handovers", "outbox", "audit_log",
+                  *INBOX_TABLES}  # fmt: skip
         assert tables | {"alembic_version", "enrollment_codes"} <= set(inspector.get_table_names())
         columns = {column["name"]: column for column in inspector.get_columns("message_ledger")}
         assert set(columns) == {
@@ -71,12 +75,12 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
         handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}
         remaining = set(inspect(engine).get_table_names())
-        assert not {"message_ledger", "person_settings", *handover_tables} & remaining
+        assert not {"message_ledger", "person_settings", *handover_tables, *INBOX_TABLES} & remaining
     finally:
         engine.dispose()
 
