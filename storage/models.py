@@ -221,3 +221,28 @@ class InboxRecoveryCodeRow(Base):
     code_hash = Column(String(64), primary_key=True)
     account_id = Column(Integer, ForeignKey("inbox_accounts.id"), nullable=False, index=True)
     used_at = Column(UtcDateTime, nullable=True)
+
+
+class InboxSessionRow(Base):
+    """A logged-in inbox session: the cookie's token and the form token, both as keyed hashes."""
+
+    __tablename__ = "inbox_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    account_id = Column(Integer, ForeignKey("inbox_accounts.id"), nullable=False, index=True)
+    csrf_hash = Column(String(64), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    last_seen_at = Column(UtcDateTime, nullable=False)
+
+
+class InboxAccessRow(Base):
+    """Who did what in the inbox, and when: account ids and request references, no personal data."""
+
+    __tablename__ = "inbox_access_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UtcDateTime, nullable=False)
+    association_id = Column(String(20), nullable=False, index=True)
+    account_id = Column(Integer, nullable=False)
+    action = Column(String(24), nullable=False)
+    reference = Column(String(16), nullable=True)  # the request concerned, if any

@@ -52,7 +52,9 @@ def test_sqlite_engine_enforces_foreign_keys_and_crosses_threads(tmp_path: Path)
         engine.dispose()
 
 
-INBOX_TABLES = ("inbox_accounts", "inbox_setup_links", "inbox_recovery_codes")
+INBOX_TABLES = (
+    "inbox_accounts", "inbox_setup_links", "inbox_recovery_codes", "inbox_sessions", "inbox_access_log"
+)
 
 
 def test_migrate_creates_the_table_and_downgrade_removes_it(database):
@@ -75,7 +77,7 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
         handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}
