@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pyotp
 import pytest
@@ -18,26 +18,17 @@ from storage.inbox_accounts import (
     LoginOutcome,
 )
 from storage.models import InboxAccountRow, InboxSetupLinkRow
+from tests.support.clock import ManualClock
 
 START = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "correct horse battery staple"
 LOGIN, NAME = "Camille.Martin@example.org", "Camille Martin"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
 @pytest.fixture
@@ -56,7 +47,7 @@ def code_at(secret: str, when: datetime) -> str:
     return pyotp.TOTP(secret).at(when)
 
 
-def set_up(accounts: InboxAccounts, clock: Clock, login: str = LOGIN) -> tuple[str, list[str]]:
+def set_up(accounts: InboxAccounts, clock: ManualClock, login: str = LOGIN) -> tuple[str, list[str]]:
     """A coordinator account set up through its link: its TOTP secret and recovery codes."""
     token = accounts.create("first", "coordinator", login, NAME)
     setup = accounts.begin_setup(token)

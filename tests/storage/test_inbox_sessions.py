@@ -11,21 +11,15 @@ from sqlalchemy.orm import Session
 from core.keyed_hash import KeyedHasher
 from storage.inbox_sessions import IDLE_TIMEOUT, MAX_AGE, InboxSessions, Who
 from storage.models import InboxAccountRow
+from tests.support.clock import ManualClock
 
 START = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
 @pytest.fixture
