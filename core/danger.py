@@ -36,12 +36,18 @@ def phrase_forms(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def phrases() -> dict[str, tuple[str, ...]]:
+    """Danger phrases per language, as written in data/danger_words.yml."""
+    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    return {language: tuple(str(phrase) for phrase in listed) for language, listed in raw.items()}
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> dict[str, tuple[str, ...]]:
     """Danger phrases per language, normalised once, with their variant forms."""
-    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
     return {
-        language: tuple(form for phrase in phrases for form in phrase_forms(phrase) if form.strip())
-        for language, phrases in raw.items()
+        language: tuple(form for phrase in listed for form in phrase_forms(phrase) if form.strip())
+        for language, listed in phrases().items()
     }
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from core.danger import normalise
+from core.nlu_files import examples
 from core.plain_language import units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,20 +35,11 @@ class PhoneMessage:
 
 def load(language: str, directory: Path = PHONE_SET_DIR) -> list[PhoneMessage]:
     """Every message of a language's phone set, in file order."""
-    data = yaml.safe_load((directory / language / "phone.yml").read_text(encoding="utf-8"))
-    messages = []
-    for block in data.get("nlu") or []:
-        for line in str(block.get("examples") or "").splitlines():
-            if line.strip().startswith("- "):
-                messages.append(PhoneMessage(line.strip()[2:].strip(), str(block["intent"]), language))
-    return messages
+    found = examples(directory / language / "phone.yml")
+    return [PhoneMessage(text, intent, language) for intent, text in found]
 
 
 def training_texts(directory: Path = TRAINING_DIR, extra: Path = DANGER_EXAMPLES_DIR) -> set[str]:
     """Every training example of every language, folded like the danger words."""
-    texts = set()
-    for path in [*directory.glob("*/*.yml"), *extra.glob("*.yml")]:
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            lines = str(block.get("examples", "")).splitlines()
-            texts |= {normalise(line.strip()[2:]) for line in lines if line.strip().startswith("- ")}
-    return texts
+    files = [*directory.glob("*/*.yml"), *extra.glob("*.yml")]
+    return {normalise(text) for path in files for _, text in examples(path)}

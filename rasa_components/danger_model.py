@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,7 +31,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from core.danger import LEXICON_FILE, normalise
+from core.danger import LEXICON_FILE, normalise, phrases
+from core.nlu_files import examples
 from rasa_components.danger_override import DANGER_INTENT, force_danger
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "danger_examples"
@@ -54,19 +54,13 @@ def vectoriser() -> FeatureUnion:
 
 def danger_phrases() -> list[str]:
     """Every danger phrase of every language, as extra examples of the danger class."""
-    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    return [str(phrase) for phrases in raw.values() for phrase in phrases]
+    return [phrase for listed in phrases().values() for phrase in listed]
 
 
 def extra_examples(directory: Path = EXAMPLES_DIR) -> list[tuple[str, bool]]:
     """The examples written for this classifier only (text, is danger), in Rasa's NLU layout."""
-    found = []
-    for path in sorted(directory.glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            lines = str(block.get("examples") or "").splitlines()
-            is_danger = block.get("intent") == DANGER_INTENT
-            found += [(line.strip()[2:], is_danger) for line in lines if line.strip().startswith("- ")]
-    return found
+    files = sorted(directory.glob("*.yml"))
+    return [(text, intent == DANGER_INTENT) for path in files for intent, text in examples(path)]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

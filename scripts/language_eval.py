@@ -10,21 +10,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.language_detection import LanguageDetector  # noqa: E402
+from core.nlu_files import examples  # noqa: E402
 
 
 def held_out() -> list[tuple[str, str]]:
     """(language, text) of every held-out message."""
-    found = []
-    for path in sorted((ROOT / "tests" / "nlu").glob("*/*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            lines = block["examples"].splitlines()
-            found += [(path.parent.name, line.strip()[2:]) for line in lines if line.strip().startswith("- ")]
-    return found
+    files = sorted((ROOT / "tests" / "nlu").glob("*/*.yml"))
+    return [(path.parent.name, text) for path in files for _, text in examples(path)]
 
 
 def main() -> int:
