@@ -61,6 +61,7 @@ ALWAYS_EDITABLE = {"departement", "association", "level", "needs"}
 STATUS_LINES = {
     RequestStatus.WAITING: N_("handover.status.waiting"),
     RequestStatus.ACCEPTED: N_("handover.status.accepted"),
+    RequestStatus.IN_CONTACT: N_("handover.status.accepted"),  # the person sees no difference
     RequestStatus.CLOSED: N_("handover.status.closed"),
     RequestStatus.WITHDRAWN: N_("handover.status.withdrawn"),
     RequestStatus.UNMATCHED: N_("handover.status.unmatched"),

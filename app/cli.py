@@ -30,9 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("telegram", help="serve Telegram only (engine and actions already running)")
     commands.add_parser("engine", help="serve the Rasa server (used by `run`)")
     commands.add_parser("actions", help="serve the action server (used by `run`)")
-    from app import admin
+    from app import admin, inbox_admin
 
     admin.add_parser(commands)
+    inbox_admin.add_parser(commands)
     return parser
 
 
@@ -110,13 +111,13 @@ async def _console(settings: Settings, as_json: bool) -> None:
         await runtime.stop_background()
 
 
-def _with_engine(settings: Settings, work: Callable[[], object]) -> int:
+def _with_engine(settings: Settings, work: Callable[[], object], with_inbox: bool = False) -> int:
     """Make sure a current model exists and the engine runs, do the work, then stop what we started."""
-    from app.processes import EngineStack, EngineStartError
+    from app.processes import ROLES, WITH_INBOX, EngineStack, EngineStartError
     from app.training import ensure_model
 
     ensure_model(settings.model_path)
-    stack = EngineStack(settings)
+    stack = EngineStack(settings, WITH_INBOX if with_inbox else ROLES)
     try:
         asyncio.run(stack.ensure_running())
         work()
@@ -135,10 +136,21 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    _announce_inbox(settings)
     if settings.telegram_token:
-        return _with_engine(settings, lambda: _telegram(settings, args))
+        return _with_engine(settings, lambda: _telegram(settings, args), with_inbox=True)
     logger.info("TELEGRAM_BOT_TOKEN not set: opening a console chat on the same engine")
-    return _with_engine(settings, lambda: asyncio.run(_console(settings, as_json=False)))
+    return _with_engine(settings, lambda: asyncio.run(_console(settings, as_json=False)), with_inbox=True)
+
+
+def _announce_inbox(settings: Settings) -> None:
+    """Print where the inbox is and, on a local machine, the demo's one-time setup link."""
+    from app.demo import banner, prepare_demo
+    from app.inbox_server import inbox_services
+
+    services = inbox_services(settings)
+    access = prepare_demo(settings, services.directory, services.accounts)
+    print(banner(access) if access else f"Association inbox: {settings.inbox_url}", flush=True)
 
 
 def _directory(settings: Settings, args: argparse.Namespace) -> int:
@@ -149,8 +161,22 @@ def _directory(settings: Settings, args: argparse.Namespace) -> int:
     return code
 
 
+def _inbox(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "serve":
+        from app.inbox_server import serve_inbox
+
+        serve_inbox(settings)
+        return 0
+    from app import inbox_admin
+
+    code, output = inbox_admin.run(settings, args)
+    print(output, file=sys.stderr if code else sys.stdout)
+    return code
+
+
 COMMANDS = {
     "directory": _directory,
+    "inbox": _inbox,
     "run": _run,
     "chat": _chat,
     "train": _train,

@@ -75,6 +75,22 @@ class Settings:
     actions_secret: str = ""
     log_max_bytes: int = 5 * 1024 * 1024
     log_backups: int = 3
+    # The association inbox (issue 13): where it listens, and the address associations open.
+    inbox_listen: str = "127.0.0.1"
+    inbox_port: int = 8090
+    inbox_public_url: str = ""
+    inbox_secret: str = ""  # the supervisor's health check of the inbox process
+    demo: bool = True  # a local demo association may be set up (never with a Telegram token)
+
+    @property
+    def inbox_url(self) -> str:
+        """The inbox's address as associations reach it (in group notices and setup links)."""
+        return (self.inbox_public_url or f"http://127.0.0.1:{self.inbox_port}").rstrip("/")
+
+    @property
+    def inbox_secure(self) -> bool:
+        """Cookies marked Secure: the inbox is reached over https."""
+        return self.inbox_url.startswith("https://")
 
     @property
     def rasa_url(self) -> str:
@@ -130,7 +146,20 @@ def load_settings() -> Settings:
         actions_secret=_shared_secret("ACTIONS_SECRET", instance_dir, "actions.secret"),
         log_max_bytes=int(_number("LOG_MAX_BYTES", 5 * 1024 * 1024, 64 * 1024, 1024**3)),
         log_backups=int(_number("LOG_BACKUPS", 3, 1, 100)),
+        inbox_listen=_text("INBOX_LISTEN", "127.0.0.1"),
+        inbox_port=int(_number("INBOX_PORT", 8090, 1024, 65535)),
+        inbox_public_url=_inbox_public_url(),
+        inbox_secret=_shared_secret("INBOX_SECRET", instance_dir, "inbox.secret"),
+        demo=_text("DEMO", "auto") != "off",
     )
+
+
+def _inbox_public_url() -> str:
+    """The inbox's public address, if it is served behind a reverse proxy."""
+    value = _text("INBOX_PUBLIC_URL")
+    if value and not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError("INBOX_PUBLIC_URL must start with https:// (or be a local address)")
+    return value
 
 
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{32,256}$")  # Telegram's alphabet; long enough not to guess

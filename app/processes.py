@@ -1,4 +1,4 @@
-"""Start, supervise and stop the action server and the Rasa server (child processes).
+"""Start, supervise and stop the action server, the Rasa server and the inbox (child processes).
 
 - A server already answering on a port is used only if it proves that it holds this instance's
   secret (authenticated health check with a challenge); anything else on the port stops the
@@ -39,6 +39,8 @@ from rasa_components import auth
 logger = logging.getLogger(__name__)
 
 ROLES = ("actions", "engine")
+WITH_INBOX = (*ROLES, "inbox")  # what `run` starts: the association inbox too
+CHILD_COMMANDS = {"inbox": ("inbox", "serve")}
 BASE_VARIABLES = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TMPDIR", "TZ")
 FIXED_VARIABLES = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -80,7 +82,11 @@ class Role:
 
 
 def role_of(settings: Settings, name: str) -> Role:
-    """The action server ("actions") or the Rasa server ("engine") of these settings."""
+    """The action server ("actions"), the Rasa server ("engine") or the inbox of these settings."""
+    if name == "inbox":
+        url = f"http://127.0.0.1:{settings.inbox_port}/health"
+        return Role(name, "association inbox", "INBOX_PORT", settings.inbox_port, url,
+                    auth.INBOX_SECRET_HEADER, settings.inbox_secret)  # fmt: skip
     if name == "actions":
         url = f"http://127.0.0.1:{settings.actions_port}/health"
         return Role(name, "action server", "ACTIONS_PORT", settings.actions_port, url,
@@ -110,7 +116,7 @@ def health(role: Role) -> Health:
         return Health.FOREIGN
     if not isinstance(body, dict) or not auth.proves(role.secret, challenge, body.get("proof")):
         return Health.FOREIGN
-    return Health.READY if role.name == "actions" or body.get("model_loaded") else Health.STARTING
+    return Health.READY if role.name != "engine" or body.get("model_loaded") else Health.STARTING
 
 
 def port_in_use(port: int) -> bool:
@@ -148,6 +154,14 @@ def child_environment(settings: Settings, role: str) -> dict[str, str]:
         env.update(MODEL_PATH=str(settings.model_path), RASA_TOKEN=settings.rasa_token)
     else:
         env.update(action_server_settings(settings))
+    if role == "inbox":
+        env.update(
+            INBOX_SECRET=settings.inbox_secret,
+            INBOX_LISTEN=settings.inbox_listen,
+            INBOX_PORT=str(settings.inbox_port),
+            INBOX_PUBLIC_URL=settings.inbox_public_url,
+        )
+        env.pop("ACTIONS_SECRET")
     return env
 
 
@@ -222,17 +236,18 @@ class ChildLog:
 class EngineStack:
     """The action server and the Rasa server: started when absent, supervised, stopped."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, roles: tuple[str, ...] = ROLES) -> None:
         self._settings = settings
+        self._roles = roles
         self._children: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: dict[str, ChildLog] = {}
-        self._budgets = {role: RestartBudget() for role in ROLES}
+        self._budgets = {role: RestartBudget() for role in roles}
         self._pumps: list[threading.Thread] = []
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
         self.pids: dict[str, int] = {}
-        self.restarts: dict[str, int] = {role: 0 for role in ROLES}
+        self.restarts: dict[str, int] = {role: 0 for role in roles}
 
     async def ensure_running(self) -> None:
         """Use what proves it is ours, start what is absent, refuse anything else; then supervise."""
@@ -244,8 +259,8 @@ class EngineStack:
         self._start_watching()
 
     async def _start_each(self) -> None:
-        """Check, and start when needed, the action server then the Rasa server."""
-        for name in ROLES:
+        """Check, and start when needed, the action server, the Rasa server (then the inbox)."""
+        for name in self._roles:
             role = role_of(self._settings, name)
             found = await asyncio.to_thread(health, role)
             if found is Health.FOREIGN:
@@ -276,7 +291,7 @@ class EngineStack:
         """Run `python -m app <name>` in its own process group, its output into its log."""
         log = self._log(name)
         child = subprocess.Popen(
-            [sys.executable, "-m", "app", name],
+            [sys.executable, "-m", "app", *CHILD_COMMANDS.get(name, (name,))],
             cwd=REPO_ROOT, env=child_environment(self._settings, name), start_new_session=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip

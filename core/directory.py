@@ -26,7 +26,7 @@ DEPARTEMENTS_FILE = DATA_DIR / "places" / "departements.tsv"
 PUBLICS = ("adults", "minors", "women", "men")  # "adults" means adults of any gender
 ADULT_PUBLICS = ("adults", "women", "men")
 CHANNELS = ("chat", "phone", "in_person")
-STATUSES = ("to_confirm", "confirmed")
+STATUSES = ("to_confirm", "confirmed", "demo")  # "demo": data/demo_association.yml only
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]{2,20}$")
 DEPARTEMENT_PATTERN = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")

@@ -28,6 +28,7 @@ class RequestStatus(str, Enum):
 
     WAITING = "waiting"  # sent to an association, no answer yet
     ACCEPTED = "accepted"
+    IN_CONTACT = "in_contact"  # the association has reached the person
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"  # by the person; the personal fields are erased
     UNMATCHED = "unmatched"  # no association left to ask
@@ -35,7 +36,11 @@ class RequestStatus(str, Enum):
 
 # Statuses in which the person can still withdraw the request (core.request_states holds the
 # whole table of moves; a test checks that the two agree).
-OPEN_STATUSES: frozenset[RequestStatus] = frozenset({RequestStatus.WAITING, RequestStatus.ACCEPTED})
+OPEN_STATUSES: frozenset[RequestStatus] = frozenset(
+    {RequestStatus.WAITING, RequestStatus.ACCEPTED, RequestStatus.IN_CONTACT}
+)
+# Open statuses in which the association follows the request up (relay, notes, closing).
+TAKEN_STATUSES: frozenset[RequestStatus] = frozenset({RequestStatus.ACCEPTED, RequestStatus.IN_CONTACT})
 
 # The questions of the handover form, in order; `required_fields` picks those of a level.
 ROUTING_FIELDS = ("departement", "minor", "form", "association", "level")

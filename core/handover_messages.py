@@ -1,17 +1,17 @@
-"""What the outbox delivers: messages to an association's group and notices to the person.
-
-Group buttons carry `hq:<verb>:<reference>`; the bot handles them itself, never the engine.
-"""
+"""What the outbox delivers: notices to an association's group and messages to the person."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from core import handover, payloads
+from core import payloads
 from core.common_screens import back_to_menu, emergency_text
-from core.handover import Draft, shared_lines
+from core.handover import Draft
 from core.i18n import tr
+from core.languages import NATIVE_NAMES
 from core.screens import Button, Screen
 
 
@@ -25,8 +25,8 @@ class Target(str, Enum):
 class Kind(str, Enum):
     """What an outbox message says; each names its catalog entry (handover.group.* / handover.person.*)."""
 
-    REQUEST = "request"  # a new request, to the group
-    RELAY = "relay"  # words relayed, either way
+    REQUEST = "request"  # a new request, to the group (a notice with the inbox link)
+    RELAY = "relay"  # words to the person; to the group, only a notice that the person wrote
     ACCEPTED = "accepted"  # to the person: the association accepted
     PASSED_ON = "passed_on"  # to the person: the request went to the next association
     UNMATCHED = "unmatched"  # to the person: nobody left to ask
@@ -37,9 +37,9 @@ class Kind(str, Enum):
     REDACT = "redacted"  # an edit: the group's copy of the request loses its personal details
 
 
-GROUP_PREFIX = "hq:"
-ACCEPT, DECLINE, CLOSE = "a", "d", "c"
+GROUP_PREFIX = "hq:"  # buttons of request messages posted before the inbox; answered with its link
 REPLY_PAYLOAD = "/handover_reply"  # the person answers the association; handled by the bot
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class Deliverable(Protocol):
@@ -57,50 +57,44 @@ class Deliverable(Protocol):
     def draft(self) -> Draft | None: ...
     @property
     def body(self) -> dict[str, Any] | None: ...
+    @property
+    def answer_due_at(self) -> datetime | None: ...
 
 
-def group_button(verb: str, reference: str) -> str:
-    return f"{GROUP_PREFIX}{verb}:{reference}"
+def request_link(inbox_url: str, reference: str) -> str:
+    """Where a request opens in the inbox (after login)."""
+    return f"{inbox_url.rstrip('/')}/requests/{reference}"
 
 
-def parse_group_button(data: str) -> tuple[str, str] | None:
-    """(verb, reference) of a group button, or None."""
-    parts = data.split(":")
-    if len(parts) != 3 or f"{parts[0]}:" != GROUP_PREFIX or parts[1] not in (ACCEPT, DECLINE, CLOSE):
-        return None
-    return parts[1], parts[2]
-
-
-def group_screen(item: Deliverable, language: str, departement_name: str | None) -> Screen:
-    """The message posted in the association's group (or, to redact a copy, its new text)."""
+def group_screen(item: Deliverable, language: str, departement_name: str | None, inbox_url: str) -> Screen:
+    """A notice for the association's group: never a personal detail, and never the words the
+    person wrote; the work happens in the inbox, which the notice links to."""
+    link = request_link(inbox_url, item.reference)
     if item.kind == Kind.REDACT:
         return Screen(tr(language, "handover.group.redacted", reference=item.reference), language)
-    if item.kind == Kind.REQUEST and item.draft is not None:
-        return request_screen(item.reference, item.draft, language, departement_name)
-    body = (item.body or {}).get("text", "")
-    text = tr(language, f"handover.group.{Kind(item.kind).value}", reference=item.reference, text=body)
-    return Screen(text, language)
+    if item.kind == Kind.REQUEST:
+        return Screen(notice_text(item, language, departement_name, link), language)
+    if item.kind == Kind.RELAY:
+        return Screen(
+            tr(language, "handover.group.new_message", reference=item.reference, link=link), language
+        )
+    return Screen(tr(language, f"handover.group.{Kind(item.kind).value}", reference=item.reference), language)
 
 
-def request_screen(reference: str, draft: Draft, language: str, departement_name: str | None) -> Screen:
-    """A new request: only the consented fields, with Accept and Decline."""
-    lines = [tr(language, "handover.group.request", reference=reference), ""]
-    lines += shared_lines(language, draft, departement_name)
-    lines += ["", tr(language, f"handover.group.how.{draft.level}")]
-    buttons = (
-        Button(tr(language, "handover.group.button.accept"), group_button(ACCEPT, reference)),
-        Button(tr(language, "handover.group.button.decline"), group_button(DECLINE, reference)),
-    )
-    return Screen("\n".join(lines), language, buttons)
-
-
-def accepted_markup_screen(reference: str, language: str, level: str) -> Screen:
-    """The request message after Accept: what to do next, and a Close button."""
-    text = tr(language, "handover.group.accepted", reference=reference)
-    if level in handover.RELAY_LEVELS:
-        text += "\n" + tr(language, "handover.group.reply_hint")
-    return Screen(
-        text, language, (Button(tr(language, "handover.group.button.close"), group_button(CLOSE, reference)),)
+def notice_text(item: Deliverable, language: str, departement_name: str | None, link: str) -> str:
+    """A new request: reference, département, language, level, deadline and the inbox link only."""
+    code = item.draft.departement if item.draft else None
+    place = f"{code} {departement_name or ''}".strip() if code else tr(language, "handover.not_given")
+    due = item.answer_due_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if item.answer_due_at else "—"
+    return tr(
+        language,
+        "handover.group.notice",
+        reference=item.reference,
+        departement=place,
+        person_language=NATIVE_NAMES.get(item.language, item.language),
+        level=tr(language, f"handover.level.{item.level}.title"),
+        deadline=due,
+        link=link,
     )
 
 

@@ -34,7 +34,7 @@ UNITS_PER_FRENCH_WORD = {
     "vi": 1.3,
 }
 # Catalog ids read by professionals rather than by the person the assistant is for.
-PROFESSIONAL_PREFIXES = ("worker.", "handover.group.")
+PROFESSIONAL_PREFIXES = ("worker.", "handover.group.", "inbox.")
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"

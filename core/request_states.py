@@ -2,7 +2,7 @@
 
 Every change of a request's status goes through `next_status` (storage/handovers.py); a move the
 table does not hold is refused, so no path can, for instance, accept a withdrawn request or
-reopen a closed one. The association inbox will add its statuses here (issue 13).
+reopen a closed one. A request closes with one outcome of a fixed list (`OUTCOMES`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from enum import Enum
 
 from core.handover import RequestStatus
 
-WAITING, ACCEPTED = RequestStatus.WAITING, RequestStatus.ACCEPTED
+WAITING, ACCEPTED, IN_CONTACT = RequestStatus.WAITING, RequestStatus.ACCEPTED, RequestStatus.IN_CONTACT
 CLOSED, WITHDRAWN, UNMATCHED = RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.UNMATCHED
 
 
@@ -22,7 +22,8 @@ class RequestEvent(str, Enum):
     ACCEPT = "accept"  # the association takes it
     PASS_ON = "pass_on"  # declined, unanswered in time or unreachable: the next association is asked
     NOBODY_LEFT = "nobody_left"  # the same, with no association left to ask
-    CLOSE = "close"  # the association has followed up
+    CONTACT = "contact"  # the association has reached the person
+    CLOSE = "close"  # the association has followed up, with an outcome
     WITHDRAW = "withdraw"  # the person takes it back; the personal fields are erased
 
 
@@ -31,9 +32,16 @@ TRANSITIONS: Mapping[tuple[RequestStatus, RequestEvent], RequestStatus] = {
     (WAITING, RequestEvent.PASS_ON): WAITING,
     (WAITING, RequestEvent.NOBODY_LEFT): UNMATCHED,
     (WAITING, RequestEvent.WITHDRAW): WITHDRAWN,
+    (ACCEPTED, RequestEvent.CONTACT): IN_CONTACT,
     (ACCEPTED, RequestEvent.CLOSE): CLOSED,
     (ACCEPTED, RequestEvent.WITHDRAW): WITHDRAWN,
+    (IN_CONTACT, RequestEvent.CLOSE): CLOSED,
+    (IN_CONTACT, RequestEvent.WITHDRAW): WITHDRAWN,
 }
+
+# How a closed request ended, chosen in the inbox at closing (the national survey's categories
+# are counted from these). "withdrawn" is also set when the person withdraws.
+OUTCOMES = ("supported", "referred", "no_contact", "withdrawn")
 
 # Statuses nothing leaves: the request is over, and its retention period runs from then.
 FINAL: frozenset[RequestStatus] = frozenset(

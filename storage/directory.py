@@ -1,4 +1,8 @@
-"""The live directory of partner associations and the Telegram groups they enrolled."""
+"""The live directory of partner associations and the Telegram groups they enrolled.
+
+An association can receive requests once someone of it can log in to the inbox; a Telegram group
+only receives notices, and only after a coordinator has confirmed it in the inbox.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,14 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from core.clock import Clock, utc_now
 from core.directory import Association, association_from_dict, association_to_dict
 from core.keyed_hash import KeyedHasher
-from storage.models import AssociationRow, AuditRow, EnrollmentCodeRow
+from storage.models import AssociationRow, AuditRow, EnrollmentCodeRow, InboxAccountRow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 10
@@ -73,18 +77,44 @@ class Directory:
             return [_association(row) for row in rows]
 
     def reachable(self) -> list[Association]:
-        """Active associations with an enrolled group: the only ones that can receive a request."""
-        query = select(AssociationRow).where(
-            AssociationRow.active.is_(True), AssociationRow.group_chat_id.is_not(None)
+        """Active associations with someone able to log in to the inbox: the only ones that can
+        receive a request."""
+        ready = exists().where(
+            InboxAccountRow.association_id == AssociationRow.id,
+            InboxAccountRow.password_hash.is_not(None),
+            InboxAccountRow.locked.is_(False),
         )
+        query = select(AssociationRow).where(AssociationRow.active.is_(True), ready)
         with Session(self._engine, future=True) as session:
             return [_association(row) for row in session.scalars(query.order_by(AssociationRow.id))]
 
     def group_of(self, association_id: str) -> int | None:
-        """The Telegram group enrolled by the association, if any."""
+        """The association's notice group, once a coordinator has confirmed it."""
         with Session(self._engine, future=True) as session:
             row = session.get(AssociationRow, association_id)
-            return row.group_chat_id if row else None
+            return row.group_chat_id if row and row.group_confirmed else None
+
+    def group_waiting(self, association_id: str) -> bool:
+        """True when a group was enrolled with a code and waits for a coordinator's confirmation."""
+        with Session(self._engine, future=True) as session:
+            row = session.get(AssociationRow, association_id)
+            return bool(row and row.group_chat_id is not None and not row.group_confirmed)
+
+    def confirm_group(self, association_id: str, confirm: bool, actor: str) -> bool:
+        """A coordinator confirms the waiting group, or refuses it (the group is forgotten)."""
+        now = self._now()
+        with Session(self._engine, future=True) as session, session.begin():
+            row = self._row(session, association_id)
+            if row.group_chat_id is None or row.group_confirmed:
+                return False
+            if confirm:
+                row.group_confirmed = True
+            else:
+                row.group_chat_id, row.enrolled_at = None, None
+            row.updated_at = now
+            action = "group_confirmed" if confirm else "group_refused"
+            session.add(AuditRow(at=now, action=action, association_id=association_id, actor=actor))
+            return True
 
     def association_of_group(self, chat_id: int) -> str | None:
         """The association that enrolled this group, if any."""
@@ -128,10 +158,11 @@ class Directory:
             session.execute(
                 update(AssociationRow)
                 .where(AssociationRow.group_chat_id == chat_id)
-                .values(group_chat_id=None)
+                .values(group_chat_id=None, group_confirmed=False)
             )
             row = self._row(session, claimed)
             row.group_chat_id, row.enrolled_at, row.updated_at = chat_id, now, now
+            row.group_confirmed = False  # a coordinator confirms it in the inbox
             session.add(AuditRow(at=now, action="enrolled", association_id=claimed, actor=actor))
         return claimed
 

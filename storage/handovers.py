@@ -1,9 +1,11 @@
 """Handover requests and their outbox: every change and the messages it causes commit together.
 
-States of a request: waiting (sent to an association, no answer yet) → accepted → closed;
-waiting → waiting at the next association (declined, no answer in time, group unreachable);
-→ unmatched (nobody left); any open state → withdrawn. Personal fields are encrypted and are
-erased on withdrawal and `retention` after a request closes.
+States of a request (core/request_states.py): waiting (in an association's inbox, no answer yet)
+→ accepted → in contact → closed with an outcome; waiting → waiting at the next association
+(declined or no answer in time); → unmatched (nobody left); any open state → withdrawn. The
+association works in its inbox; its Telegram group, if it has one, only gets notices without
+personal data. Personal fields, relayed messages and notes are encrypted, and are erased on
+withdrawal and `retention` after a request closes.
 """
 
 from __future__ import annotations
@@ -18,23 +20,25 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import exists, or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import safe_times
 from core.clock import Clock, utc_now
-from core.handover import OPEN_STATUSES, RELAY_LEVELS, Draft, RequestStatus
+from core.handover import OPEN_STATUSES, RELAY_LEVELS, TAKEN_STATUSES, Draft, RequestStatus
 from core.handover_messages import Kind, Target
-from core.request_states import FINAL, RequestEvent, allowed, next_status
+from core.request_states import FINAL, OUTCOMES, RequestEvent, allowed, next_status
 from storage.crypto import FieldCipher
-from storage.models import AuditRow, HandoverRow, OutboxRow
+from storage.models import AuditRow, HandoverRow, InboxNoteRow, OutboxRow, RelayMessageRow
 from storage.outbox import PENDING, Outbox, dedupe_key
 
 WAITING, ACCEPTED = RequestStatus.WAITING, RequestStatus.ACCEPTED
 CLOSED, WITHDRAWN, UNMATCHED = RequestStatus.CLOSED, RequestStatus.WITHDRAWN, RequestStatus.UNMATCHED
 OPEN_STATES = tuple(OPEN_STATUSES)
+TAKEN_STATES = tuple(TAKEN_STATUSES)
+FROM_PERSON, TO_PERSON = "from_person", "to_person"  # directions of a relayed message
 GROUP, PERSON = Target.GROUP, Target.PERSON
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 logger = logging.getLogger(__name__)
@@ -76,9 +80,10 @@ class OutboxItem:
     language: str
     level: str
     safe_times: str
-    draft: Draft | None  # the consented fields, for a request sent to a group
+    draft: Draft | None  # the request's fields, for its notice (only the routing ones are shown)
     chat_id: int | None  # the person's chat, for a message to the person
     body: dict | None
+    answer_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,8 @@ class Handovers:
                 self._redact_copies(session, row)
                 self._audit(session, "withdrawn", row, actor=None)
                 _move(row, RequestEvent.WITHDRAW, now)
-                self._erase(row, now)
+                row.outcome = "withdrawn"
+                self._erase(session, row, now)
             return len(rows)
 
     def pause(self, pseudonym: str, *, session: Session | None = None) -> int:
@@ -226,15 +232,16 @@ class Handovers:
             if row is None or row.reply_open_until is None or row.reply_open_until < now:
                 return None
             row.reply_open_until = None
-            self._queue(
-                session, row, Kind.RELAY, GROUP, row.association_id, body={"text": text}, dedupe=_unique("r")
-            )
+            self._add_relayed(session, row, FROM_PERSON, text, account_id=None)
+            self._queue(session, row, Kind.RELAY, GROUP, row.association_id, dedupe=_unique("r"))
             return row.reference
 
     # --- the association's side --------------------------------------------------------
 
-    def answer(self, reference: str, association_id: str, actor: str, accept: bool) -> str:
-        """Accept or decline for the group's association: 'accepted', 'declined', 'late' or 'unknown'."""
+    def answer(
+        self, reference: str, association_id: str, actor: str, accept: bool, account_id: int | None = None
+    ) -> str:
+        """Accept (the account holds it) or decline: 'accepted', 'declined', 'late' or 'unknown'."""
         now = self._now()
         with self._transaction() as session:
             row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
@@ -245,50 +252,55 @@ class Handovers:
             self._audit(session, "accepted" if accept else "declined", row, actor)
             if accept:
                 _move(row, RequestEvent.ACCEPT, now)
-                row.answer_due_at = None
+                row.answer_due_at, row.holder_account_id = None, account_id
                 self._queue_to_person(session, row, Kind.ACCEPTED)
                 return "accepted"
             self._pass_on(session, row)
             return "declined"
+
+    def contact_made(self, reference: str, association_id: str, actor: str) -> bool:
+        """The association has reached the person: the request is "in contact"."""
+        with self._transaction() as session:
+            row = self._of_association(session, reference, association_id)
+            if row is None or not allowed(row.status, RequestEvent.CONTACT):
+                return False
+            _move(row, RequestEvent.CONTACT, self._now())
+            self._audit(session, "in_contact", row, actor)
+            return True
+
+    def reply(self, reference: str, association_id: str, account_id: int, text: str) -> str:
+        """The association answers the person through the relay: 'queued', 'not_relayable' or
+        'unknown'. The words reach the person through the outbox, within their safe times."""
+        with self._transaction() as session:
+            row = self._of_association(session, reference, association_id)
+            if row is None:
+                return "unknown"
+            if row.level not in RELAY_LEVELS or row.status not in TAKEN_STATES or not text.strip():
+                return "not_relayable"
+            self._add_relayed(session, row, TO_PERSON, text, account_id)
+            self._queue_to_person(session, row, Kind.RELAY, body={"text": text})
+            self._audit(session, "relayed", row, actor=f"inbox:{account_id}")
+            return "queued"
 
     def level_of(self, reference: str) -> str | None:
         """The level of a request, or None."""
         with self._transaction() as session:
             return session.scalar(select(HandoverRow.level).where(HandoverRow.reference == reference))
 
-    def close(self, reference: str, association_id: str, actor: str) -> bool:
-        """The association has followed up: the request closes and retention starts."""
+    def close(self, reference: str, association_id: str, actor: str, outcome: str) -> bool:
+        """The association has followed up: the request closes with an outcome and retention starts."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
         now = self._now()
         with self._transaction() as session:
-            row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
-            if row is None or row.association_id != association_id:
-                return False
-            if not allowed(row.status, RequestEvent.CLOSE):
+            row = self._of_association(session, reference, association_id)
+            if row is None or not allowed(row.status, RequestEvent.CLOSE):
                 return False
             _move(row, RequestEvent.CLOSE, now)
+            row.outcome, row.reply_open_until = outcome, None
+            self._redact_copies(session, row)
             self._audit(session, "closed", row, actor)
             return True
-
-    def relay_from_group(self, chat_id: int, replied_message_id: int, text: str, actor: str) -> str:
-        """A group member answered a request message: 'queued', 'not_relayable' or 'unknown'."""
-        with self._transaction() as session:
-            sent = session.scalar(
-                select(OutboxRow).where(
-                    OutboxRow.sent_chat_id == chat_id, OutboxRow.sent_message_id == replied_message_id
-                )
-            )
-            row = session.get(HandoverRow, sent.handover_id) if sent else None
-            if row is None:
-                return "unknown"
-            if (
-                row.level not in RELAY_LEVELS
-                or row.status != ACCEPTED
-                or row.association_id != sent.association_id
-            ):
-                return "not_relayable"
-            self._queue_to_person(session, row, Kind.RELAY, body={"text": text})
-            self._audit(session, "relayed", row, actor)
-            return "queued"
 
     # --- time-driven work --------------------------------------------------------------
 
@@ -317,7 +329,7 @@ class Handovers:
             rows = session.scalars(query).all()
             for row in rows:
                 self._redact_copies(session, row)
-                self._erase(row, now)
+                self._erase(session, row, now)
             return len(rows)
 
     # --- delivery ----------------------------------------------------------------------
@@ -361,7 +373,7 @@ class Handovers:
         *,
         session: Session | None = None,
     ) -> None:
-        """Delivered: forget the relayed words; a request now waits for an answer."""
+        """Delivered: forget the relayed words."""
         now = self._now()
         with self._transaction(session) as session:
             row = session.get(OutboxRow, item_id)
@@ -369,7 +381,6 @@ class Handovers:
             if row.kind == Kind.REQUEST:
                 handover = session.get(HandoverRow, row.handover_id)
                 if handover.status == WAITING and handover.association_id == row.association_id:
-                    handover.answer_due_at = now + self.policy.answer_delay
                     if handover.paused:  # a quick exit came while it was on the way: tell them now
                         dedupe = _unique("paused")
                         self._queue(session, handover, Kind.PAUSED, GROUP, row.association_id, dedupe=dedupe)
@@ -377,17 +388,18 @@ class Handovers:
                     self._redact_copy(session, handover, row)
 
     def mark_failed(self, item_id: int) -> bool:
-        """Retry later with backoff; after too many tries give up (a request moves on). True if dropped."""
+        """Retry later with backoff; after too many tries give up. True if dropped.
+
+        A group notice that never arrives loses nothing: the request is in the inbox, and moves on
+        if nobody answers it in time."""
         now = self._now()
         with self._transaction() as session:
-            row = session.get(OutboxRow, item_id)
-            if not self._outbox.retry_or_drop(row, now):
-                return False
-            handover = session.get(HandoverRow, row.handover_id)
-            if row.kind == Kind.REQUEST and handover.status == WAITING:
-                self._audit(session, "unreachable", handover, actor=None)
-                self._pass_on(session, handover)
-            return True
+            return self._outbox.retry_or_drop(session.get(OutboxRow, item_id), now)
+
+    def skip_notice(self, item_id: int) -> None:
+        """The association has no group: there is nobody to notify there."""
+        with self._transaction() as session:
+            self._outbox.drop(session.get(OutboxRow, item_id))
 
     def mark_not_now(self, item_id: int, not_before: datetime | None) -> None:
         """Outside the person's safe times (or paused): wait, without counting an attempt."""
@@ -440,7 +452,7 @@ class Handovers:
 
     def _relay_request_of(self, session: Session, pseudonym: str) -> HandoverRow | None:
         query = self._open_of(pseudonym).where(
-            HandoverRow.status == ACCEPTED, HandoverRow.level.in_(RELAY_LEVELS)
+            HandoverRow.status.in_(TAKEN_STATES), HandoverRow.level.in_(RELAY_LEVELS)
         )
         return session.scalars(query.order_by(HandoverRow.id.desc())).first()
 
@@ -471,6 +483,8 @@ class Handovers:
         )
 
     def _queue_request(self, session: Session, row: HandoverRow, association_id: str) -> None:
+        """The request is in the association's inbox now; its group, if any, gets a notice."""
+        row.answer_due_at = self._now() + self.policy.answer_delay
         self._queue(session, row, Kind.REQUEST, GROUP, association_id, dedupe="request")
 
     def _queue_to_person(
@@ -560,9 +574,10 @@ class Handovers:
             language=handover.language,
             level=handover.level,
             safe_times=handover.safe_times,
-            draft=_draft(handover, personal) if row.kind == Kind.REQUEST else None,
+            draft=draft_of(handover, personal) if row.kind == Kind.REQUEST else None,
             chat_id=int(self._cipher.decrypt(handover.chat_ref)) if handover.chat_ref else None,
             body=self._outbox.body_of(row),
+            answer_due_at=handover.answer_due_at,
         )
 
     def _audit(self, session: Session, action: str, row: HandoverRow, actor: str | None) -> None:
@@ -577,8 +592,32 @@ class Handovers:
         )
 
     @staticmethod
-    def _erase(row: HandoverRow, now: datetime) -> None:
+    def _erase(session: Session, row: HandoverRow, now: datetime) -> None:
+        """Erase what identifies the person or what anyone wrote about them; the counts stay."""
         row.personal, row.chat_ref, row.reply_open_until, row.erased_at = None, None, None, now
+        row.next_contact_on = None
+        session.execute(delete(RelayMessageRow).where(RelayMessageRow.handover_id == row.id))
+        session.execute(delete(InboxNoteRow).where(InboxNoteRow.handover_id == row.id))
+
+    def _add_relayed(
+        self, session: Session, row: HandoverRow, direction: str, text: str, account_id: int | None
+    ) -> None:
+        """Keep a relayed message, encrypted, for the inbox's thread."""
+        session.add(
+            RelayMessageRow(
+                handover_id=row.id,
+                direction=direction,
+                account_id=account_id,
+                at=self._now(),
+                text=self._cipher.encrypt(text),
+            )
+        )
+
+    @staticmethod
+    def _of_association(session: Session, reference: str, association_id: str) -> HandoverRow | None:
+        """The request with this reference, if it is this association's now."""
+        row = session.scalar(select(HandoverRow).where(HandoverRow.reference == reference))
+        return row if row is not None and row.association_id == association_id else None
 
 
 def _move(row: HandoverRow, event: RequestEvent, now: datetime) -> None:
@@ -590,7 +629,8 @@ def _move(row: HandoverRow, event: RequestEvent, now: datetime) -> None:
         row.closed_at = now
 
 
-def _draft(row: HandoverRow, personal: dict) -> Draft:
+def draft_of(row: HandoverRow, personal: dict) -> Draft:
+    """The consented fields of a stored request, as the person saw them on the consent screen."""
     return Draft(
         association_id=row.association_id or "",
         level=row.level,

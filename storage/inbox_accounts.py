@@ -62,6 +62,17 @@ class Setup:
 
 
 @dataclass(frozen=True)
+class Member:
+    """An account as a coordinator sees it in the members page."""
+
+    account_id: int
+    name: str
+    role: str
+    ready: bool  # the setup link was used: a password and a second factor are set
+    locked: bool
+
+
+@dataclass(frozen=True)
 class Login:
     """The outcome of a login attempt, and the account when accepted."""
 
@@ -193,6 +204,43 @@ class InboxAccounts:
                 return False
             account.locked, account.failed_logins = False, 0
             return True
+
+    def members(self, association_id: str) -> list[Member]:
+        """Everyone of an association who has an account, in the order they were added."""
+        query = (
+            select(InboxAccountRow)
+            .where(InboxAccountRow.association_id == association_id)
+            .order_by(InboxAccountRow.id)
+        )
+        with Session(self._engine) as session:
+            return [
+                Member(
+                    row.id,
+                    self._cipher.decrypt(row.name),
+                    row.role,
+                    row.password_hash is not None,
+                    row.locked,
+                )
+                for row in session.scalars(query)
+            ]
+
+    def account_id_of(self, login: str) -> int | None:
+        """The account with this login, if any (for the command line)."""
+        with Session(self._engine) as session:
+            query = select(InboxAccountRow.id).where(InboxAccountRow.login_hash == self._login_hash(login))
+            return session.scalar(query)
+
+    def is_ready(self, account_id: int) -> bool:
+        """True once the account's setup link was used (a password and a second factor are set)."""
+        with Session(self._engine) as session:
+            account = session.get(InboxAccountRow, account_id)
+            return bool(account and account.password_hash is not None)
+
+    def association_of(self, account_id: int) -> str | None:
+        """The association an account belongs to."""
+        with Session(self._engine) as session:
+            account = session.get(InboxAccountRow, account_id)
+            return account.association_id if account else None
 
     def name_of(self, account_id: int) -> str | None:
         """The account holder's name, to show to their colleagues."""

@@ -25,8 +25,9 @@ from storage.models import InboxAccessRow, InboxAccountRow, InboxSessionRow
 IDLE_TIMEOUT = timedelta(minutes=30)
 MAX_AGE = timedelta(hours=12)
 ACTIONS = frozenset(
-    {"login", "logout", "logout_everywhere", "list", "view", "accept", "decline", "reply", "note",
-     "next_contact", "close", "counts", "export", "access_log", "members"}
+    {"login", "logout", "logout_everywhere", "list", "view", "accept", "decline", "in_contact", "reply",
+     "note", "next_contact", "close", "counts", "export", "access_log", "members", "add_member",
+     "new_link", "unlock", "group_confirmed", "group_refused"}
 )  # fmt: skip
 
 

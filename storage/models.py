@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -101,6 +103,7 @@ class AssociationRow(Base):
     data = Column(Text, nullable=False)  # the directory entry as JSON (public information only)
     active = Column(Boolean, nullable=False, default=True)
     group_chat_id = Column(BigInteger, nullable=True, unique=True)
+    group_confirmed = Column(Boolean, nullable=False, default=False, server_default=false())
     enrolled_at = Column(UtcDateTime, nullable=True)
     updated_at = Column(UtcDateTime, nullable=False)
 
@@ -144,6 +147,9 @@ class HandoverRow(Base):
     updated_at = Column(UtcDateTime, nullable=False)
     closed_at = Column(UtcDateTime, nullable=True, index=True)
     erased_at = Column(UtcDateTime, nullable=True)
+    holder_account_id = Column(Integer, nullable=True)  # the inbox account following it up
+    next_contact_on = Column(Date, nullable=True)  # a reminder in the inbox list
+    outcome = Column(String(24), nullable=True)  # chosen at closing, from core.request_states.OUTCOMES
 
 
 class OutboxRow(Base):
@@ -246,3 +252,28 @@ class InboxAccessRow(Base):
     account_id = Column(Integer, nullable=False)
     action = Column(String(24), nullable=False)
     reference = Column(String(16), nullable=True)  # the request concerned, if any
+
+
+class RelayMessageRow(Base):
+    """One message of the confidential relay, either way; the text encrypted, erased with the request."""
+
+    __tablename__ = "relay_messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handover_id = Column(Integer, ForeignKey("handovers.id"), nullable=False, index=True)
+    direction = Column(String(12), nullable=False)  # from_person or to_person
+    account_id = Column(Integer, nullable=True)  # who answered, for messages to the person
+    at = Column(UtcDateTime, nullable=False)
+    text = Column(Text, nullable=False)  # encrypted
+
+
+class InboxNoteRow(Base):
+    """A follow-up note written in the inbox; encrypted, erased with the request's personal fields."""
+
+    __tablename__ = "inbox_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handover_id = Column(Integer, ForeignKey("handovers.id"), nullable=False, index=True)
+    account_id = Column(Integer, nullable=True)
+    at = Column(UtcDateTime, nullable=False)
+    text = Column(Text, nullable=False)  # encrypted

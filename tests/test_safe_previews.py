@@ -17,6 +17,7 @@ UNSAFE = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
 # Button labels and source footers never open a message; every other entry can.
 LABEL_SUFFIXES = (".title", ".button", ".source")
 FRAGMENT_PREFIXES = ("worker.family.",)  # labels used inside summary lines, never first
+WEB_PREFIXES = ("inbox.",)  # pages of the association inbox: never a message, never on a lock screen
 FRAGMENT_SUFFIXES = (".about",)  # what an association does: always after its name, never first
 
 
@@ -28,7 +29,7 @@ def message_texts(language: str) -> dict[str, str]:
             if m.id
             and not m.id.endswith(LABEL_SUFFIXES)
             and ".button." not in m.id
-            and not m.id.startswith(FRAGMENT_PREFIXES)
+            and not m.id.startswith(FRAGMENT_PREFIXES + WEB_PREFIXES)
             and not m.id.endswith(FRAGMENT_SUFFIXES)
         }
 

@@ -1,9 +1,9 @@
-"""Delivers the handover outbox: requests to association groups, notices and words to people.
+"""Delivers the handover outbox: notices to association groups, notices and words to people.
 
 Each due row is claimed for a lease before sending, so a crash before it is marked sent means
 the row is sent again after the lease: at least once, and exactly once unless the process dies
-between Telegram's answer and the commit that follows it. Failures retry with backoff; a group
-that stays unreachable passes the request to the next association. What goes to a person goes
+between Telegram's answer and the commit that follows it. Failures retry with backoff. A group
+notice that cannot be delivered loses nothing: the request is in the inbox. What goes to a person goes
 through the turn pipeline (`DeliverToPerson`): in order with their turns, never during or after
 a quick exit, recorded for erasure in the same transaction that marks it sent.
 """
@@ -46,6 +46,7 @@ class DeliveryWorker:
         deliver_to_person: DeliverToPerson,
         edit_in_group: EditInGroup,
         association_language: str,
+        inbox_url: str,
         wake: asyncio.Event,
         clock: Clock = utc_now,
     ) -> None:
@@ -55,6 +56,7 @@ class DeliveryWorker:
         self._deliver_to_person = deliver_to_person
         self._edit_in_group = edit_in_group
         self._language = association_language
+        self._inbox_url = inbox_url
         self.wake = wake
         self._now = clock
 
@@ -105,7 +107,7 @@ class DeliveryWorker:
         """Replace a copy of the request posted in a group by a text without personal details."""
         where = item.body or {}
         try:
-            screen = group_screen(item, self._language, None)
+            screen = group_screen(item, self._language, None, self._inbox_url)
             await self._edit_in_group(int(where["chat"]), int(where["message"]), screen)
         except Exception as error:  # noqa: BLE001 - retried later, never lost
             await asyncio.to_thread(self._handovers.mark_failed, item.id)
@@ -118,11 +120,11 @@ class DeliveryWorker:
         """Where and what to send; None when it must wait (no group yet, outside safe times)."""
         if item.target == GROUP:
             group = self._directory.group_of(item.association_id or "")
-            if group is None:
-                self._handovers.mark_failed(item.id)
+            if group is None:  # no confirmed group: the inbox alone holds the request
+                self._handovers.skip_notice(item.id)
                 return None
             name = departement_name(item.draft.departement) if item.draft and item.draft.departement else None
-            return group, group_screen(item, self._language, name)
+            return group, group_screen(item, self._language, name, self._inbox_url)
         now = self._now()
         # "When I write" messages only become due once the person has written.
         allowed = item.safe_times == safe_times.WHEN_I_WRITE or safe_times.is_allowed(item.safe_times, now)

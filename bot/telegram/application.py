@@ -97,10 +97,18 @@ def _telegram_runtime(runtime: BotRuntime, channel: TelegramChannel) -> Telegram
         deliver_to_person,
         channel.replace_in_group,
         settings.association_language,
+        settings.inbox_url,
         runtime.delivery_wake,
     )
     language = settings.association_language
-    groups = GroupContext(stores.directory, stores.handovers, runtime.wake_delivery, runtime.hasher, language)
+    groups = GroupContext(
+        stores.directory,
+        stores.handovers,
+        runtime.wake_delivery,
+        runtime.hasher,
+        language,
+        settings.inbox_url,
+    )
     return TelegramRuntime(runtime, channel, groups, worker)
 
 

@@ -31,6 +31,7 @@ class GroupContext:
     wake_delivery: Callable[[], None]
     hasher: KeyedHasher
     language: str
+    inbox_url: str
 
     def actor(self, update: Update) -> str:
         """The member who acted, as a pseudonym."""

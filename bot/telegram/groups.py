@@ -1,7 +1,9 @@
-"""Association groups on Telegram: enrolment, Accept / Decline / Close, replies relayed to the person.
+"""Association groups on Telegram: a notice channel only, never the place where work happens.
 
-Members are recorded in the audit log under a keyed pseudonym; the person never learns who
-answered and the group never learns the person's Telegram identity.
+`/enroll CODE` binds a group to an association, which a coordinator must then confirm in the
+inbox before any notice is posted there. Buttons of request messages posted before the inbox
+existed, and replies to the bot's messages, are answered with the inbox's address: nothing typed
+in a group is relayed to a person any more.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.telegram.context import ChannelContext, GroupContext
-from bot.telegram.render import keyboard
-from core.handover_messages import ACCEPT, CLOSE, GROUP_PREFIX, accepted_markup_screen, parse_group_button
+from core.handover_messages import GROUP_PREFIX
 from core.i18n import tr
 from storage.directory import DirectoryError
 
@@ -28,7 +29,7 @@ def groups_of(context: ChannelContext) -> GroupContext:
 
 
 async def on_enroll(update: Update, context: ChannelContext) -> None:
-    """`/enroll CODE` in a group binds it to the code's association."""
+    """`/enroll CODE` in a group: the group waits for a coordinator's confirmation in the inbox."""
     message, groups = update.effective_message, groups_of(context)
     if message is None or update.effective_chat is None:
         return
@@ -44,68 +45,29 @@ async def on_enroll(update: Update, context: ChannelContext) -> None:
     association = groups.directory.get(association_id)
     name = association.name if association else association_id
     await context.bot.send_message(
-        update.effective_chat.id, tr(groups.language, "handover.group.enrolled", name=name)
+        update.effective_chat.id, tr(groups.language, "handover.group.enrolled_waiting", name=name)
     )
 
 
 async def on_group_button(update: Update, context: ChannelContext) -> None:
-    """Accept, Decline or Close, only from the group of the request's association."""
+    """A button of an old request message: the answer is given in the inbox now."""
     query, groups = update.callback_query, groups_of(context)
-    parsed = parse_group_button(query.data or "") if query else None
-    if query is None or parsed is None or not isinstance(query.message, Message):
+    if query is None:
         return
-    verb, reference = parsed
-    association_id = await asyncio.to_thread(groups.directory.association_of_group, query.message.chat.id)
-    if association_id is None:
-        await query.answer(tr(groups.language, "handover.group.not_enrolled"))
-        return
-    outcome = await _apply(groups, verb, reference, association_id, groups.actor(update))
-    await query.answer(tr(groups.language, f"handover.group.answer.{outcome}"))
-    await _show_outcome(query.message, groups, verb, reference, outcome)
-    groups.wake_delivery()
-
-
-async def _apply(groups: GroupContext, verb: str, reference: str, association_id: str, actor: str) -> str:
-    """Record the member's choice; returns the outcome name."""
-    if verb == CLOSE:
-        closed = await asyncio.to_thread(groups.handovers.close, reference, association_id, actor)
-        return "closed" if closed else "late"
-    return await asyncio.to_thread(groups.handovers.answer, reference, association_id, actor, verb == ACCEPT)
-
-
-async def _show_outcome(
-    message: Message, groups: GroupContext, verb: str, reference: str, outcome: str
-) -> None:
-    """Edit the request message so every member sees where it stands."""
-    try:
-        if outcome == "accepted":
-            level = await asyncio.to_thread(groups.handovers.level_of, reference)
-            screen = accepted_markup_screen(reference, groups.language, level or "")
-            await message.edit_text(f"{message.text}\n\n{screen.text}", reply_markup=keyboard(screen))
-        elif outcome in ("declined", "closed"):
-            note = tr(groups.language, f"handover.group.answer.{outcome}")
-            await message.edit_text(f"{message.text}\n\n{note}", reply_markup=None)
-    except TelegramError as error:
-        logger.info("group message not edited: %s", type(error).__name__)
+    await query.answer(
+        tr(groups.language, "handover.group.use_inbox", link=groups.inbox_url), show_alert=True
+    )
 
 
 async def on_group_reply(update: Update, context: ChannelContext) -> None:
-    """A member replied to a request message: relay the words to the person, within their safe times."""
+    """A member replied to one of the bot's messages: point to the inbox, relay nothing."""
     message, groups = update.effective_message, groups_of(context)
     replied = message.reply_to_message if message else None
-    if message is None or replied is None or message.text is None:
+    if message is None or replied is None or replied.from_user is None:
         return
-    if replied.from_user is None or replied.from_user.id != context.bot.id:
+    if replied.from_user.id != context.bot.id:
         return
-    outcome = await asyncio.to_thread(
-        groups.handovers.relay_from_group,
-        message.chat_id,
-        replied.message_id,
-        message.text,
-        groups.actor(update),
-    )
-    await message.reply_text(tr(groups.language, f"handover.group.relay_{outcome}"))
-    groups.wake_delivery()
+    await message.reply_text(tr(groups.language, "handover.group.use_inbox", link=groups.inbox_url))
 
 
 async def _delete_quietly(message: Message) -> None:

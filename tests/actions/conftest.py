@@ -17,16 +17,18 @@ from actions import stores as action_stores
 from core.keyed_hash import KeyedHasher
 from storage.handovers import Policy
 from storage.stores import Stores, open_stores
+from tests.support.inbox import enroll_group, make_reachable
 
 ENROLLED = {"ccem": -1001, "amicale_du_nid": -1002, "hors_la_rue": -1003}
 SECRET = "action-layer-test-secret-0123456789"
 
 
 def build_stores(path: Path, enrolled: dict[str, int]) -> Stores:
-    """Stores on a new SQLite file, with these associations' groups enrolled."""
+    """Stores on a new SQLite file, these associations reachable in the inbox, with a notice group."""
     found = open_stores(f"sqlite:///{path}", SECRET, KeyedHasher(SECRET), Policy())
+    make_reachable(found, SECRET, KeyedHasher(SECRET), *enrolled)
     for association, group in enrolled.items():
-        found.directory.enroll(found.directory.new_enrollment_code(association), group, "admin")
+        enroll_group(found.directory, association, group)
     return found
 
 

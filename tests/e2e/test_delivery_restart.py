@@ -13,6 +13,7 @@ from app.config import load_settings
 from app.runtime import build_stores
 from core.handover import Draft
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.inbox import enroll_group
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUP = -100737373
@@ -35,7 +36,7 @@ async def test_killed_between_commit_and_delivery_then_delivered_exactly_once(ap
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "1")
     stores = build_stores(load_settings())
-    stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), GROUP, "member")
+    enroll_group(stores.directory, "ruelle", GROUP)
     created = stores.handovers.create("p" * 32, Draft("ruelle", "anonymous", "fr", "33"), "restart-key")
     environment = {
         **os.environ,

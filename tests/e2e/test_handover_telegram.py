@@ -1,21 +1,27 @@
-"""Handover end to end: the person's chat and the association's group side by side on the stand-in.
+"""Handover end to end: the person's chat on the stand-in, the association in its inbox, and its
+notice group, side by side.
 
-The real engine and action server run behind; the request goes through the database outbox.
+The real engine and action server run behind; the request goes through the database outbox; the
+association works in the inbox over HTTP; the group only ever sees notices.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
+import uuid
 
 import pytest
 
 from core import payloads
-from core.handover_messages import REPLY_PAYLOAD, group_button
+from core.handover_messages import GROUP_PREFIX, REPLY_PAYLOAD
 from core.i18n import tr
 from core.payloads import make as payload
 from tests.e2e.telegram_harness import button_payloads, running_bot
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.inbox import Account, accounts_of, ready_account
+from tests.support.inbox_client import InboxClient, services_for, shown
 
 PERSON = 515151
 GROUP = -100515151
@@ -24,6 +30,7 @@ ASKING = "I want to talk to an association in Marseille, I work without being pa
 # Not enrolled by the conversation tests, so no earlier request waits for this association.
 PARTNER = "alc_acse"
 CODE_PHRASE = "violet kite 51"
+NOTICE_REFERENCE = re.compile(r"/requests/([A-Z0-9]{6})")
 
 
 @pytest.fixture
@@ -50,12 +57,28 @@ async def step(api: FakeBotAPI, action, chat: int = PERSON, count: int = 1) -> l
     ]
 
 
-async def enroll(api: FakeBotAPI, stores, association: str) -> None:
+async def enroll(api: FakeBotAPI, runtime, association: str) -> tuple[InboxClient, Account]:
+    """The association's coordinator in the inbox, and its notice group enrolled then confirmed there."""
+    stores, settings = runtime.stores, runtime.settings
+    accounts = accounts_of(stores, settings.data_key, runtime.hasher)
+    account = ready_account(accounts, association, login=f"e2e-{association}-{uuid.uuid4().hex[:8]}")
+    inbox = InboxClient(services_for(stores, settings))
+    assert (await inbox.login(account)).status_code == 200
     code = stores.directory.new_enrollment_code(association)
-    enrolled = tr("fr", "handover.group.enrolled", name=stores.directory.get(association).name)
+    waiting = tr("fr", "handover.group.enrolled_waiting", name=stores.directory.get(association).name)
     api.mark()
     api.send_group_text(GROUP, MEMBER, f"/enroll {code}")
-    await api.wait_for("sendMessage", predicate=lambda p: to(GROUP)(p) and p["text"] == enrolled, timeout=20)
+    await api.wait_for("sendMessage", predicate=lambda p: to(GROUP)(p) and p["text"] == waiting, timeout=20)
+    assert stores.directory.group_of(association) is None, "no notice before a coordinator confirms"
+    confirmed = await inbox.post("/members/group-confirm")
+    assert shown("inbox.group.confirmed") in confirmed.text
+    return inbox, account
+
+
+def reference_of(notice: dict) -> str:
+    found = NOTICE_REFERENCE.search(notice["text"])
+    assert found, "a notice links to its request in the inbox"
+    return found.group(1)
 
 
 async def consent_in_chat(api: FakeBotAPI) -> dict:
@@ -82,55 +105,69 @@ async def consent_in_chat(api: FakeBotAPI) -> dict:
     return consent
 
 
-async def test_from_the_chat_to_the_group_and_back(api, handover_settings, engine):
+async def test_from_the_chat_to_the_inbox_and_back(api, handover_settings, engine):
     async with running_bot(api, handover_settings) as runtime:
-        stores = runtime.stores
-        await enroll(api, stores, PARTNER)
+        inbox, _ = await enroll(api, runtime, PARTNER)
         consent = await consent_in_chat(api)
         assert "Sam" in consent["text"] and "+33 6 12 34 56 78" in consent["text"]
 
         api.mark()
         api.press_button(PERSON, payload("handover_confirm"), language_code="en")
-        ours = lambda p: to(GROUP)(p) and CODE_PHRASE in p["text"]  # noqa: E731
-        request = (await api.wait_for("sendMessage", predicate=ours, timeout=20))[0].params
+        notice = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
         sent = (await api.wait_for("sendMessage", predicate=to(PERSON)))[0].params
         assert tr("en", "handover.sent", name="X", reference="Y").split(":")[0] in sent["text"]
-        text = request["text"]
-        assert "Sam" in text and "+33 6 12 34 56 78" in text
-        assert str(PERSON) not in text, "the group never learns the person's Telegram identity"
-        reference = text.splitlines()[0].rsplit(" ", 1)[-1]
-        assert button_payloads(request) == [group_button("a", reference), group_button("d", reference)]
-        request_id = next(
-            i for i in api.remaining_ids(GROUP) if (api.message(GROUP, i) or {}).get("text") == text
-        )
+        reference = reference_of(notice)
+        for private in ("Sam", "12 34 56 78", CODE_PHRASE, str(PERSON)):
+            assert private not in notice["text"], "the group gets a notice, never a personal detail"
+        assert button_payloads(notice) == [], "nothing is done in the group"
 
-        # Accept in the group: the person is told, discreetly, in English.
+        # The inbox: the request in the list, its consented fields on its own page only.
+        listed = await inbox.http.get("/")
+        assert reference in listed.text and "Sam" not in listed.text
+        detail = await inbox.http.get(f"/requests/{reference}")
+        assert "Sam" in detail.text and "+33 6 12 34 56 78" in detail.text and CODE_PHRASE in detail.text
+
+        # Accept in the inbox: the person is told, discreetly, in English.
         api.mark()
-        api.press_group_button(GROUP, MEMBER, group_button("a", reference), request_id)
-        notice = (await api.wait_for("sendMessage", predicate=to(PERSON), timeout=20))[0].params
-        assert notice["text"].startswith(
-            tr("en", "handover.person.accepted", name="", reference=reference)[:20]
-        )
-        assert notice["disable_notification"] is True and notice["protect_content"] is True
-        assert await api.wait_for("editMessageText", predicate=to(GROUP))
+        accepted = await inbox.act(reference, "accept")
+        assert shown("inbox.done.accepted") in accepted.text
+        told = (await api.wait_for("sendMessage", predicate=to(PERSON), timeout=20))[0].params
+        expected = tr("en", "handover.person.accepted", name="", reference=reference)
+        assert told["text"].startswith(expected[:20])
+        assert told["disable_notification"] is True and told["protect_content"] is True
 
-        # The association replies in the group; the person answers back through the bot.
-        relayed = await step(
-            api, lambda: api.send_group_text(GROUP, MEMBER, "We can meet on Tuesday", reply_to=request_id)
-        )
-        assert "We can meet on Tuesday" in relayed[0]["text"] and str(MEMBER) not in relayed[0]["text"]
-        assert REPLY_PAYLOAD in button_payloads(relayed[0])
+        # The association writes in the inbox; the person answers back through the bot.
+        api.mark()
+        await inbox.act(reference, "reply", text="We can meet on Tuesday")
+        relayed = (await api.wait_for("sendMessage", predicate=to(PERSON), timeout=20))[0].params
+        assert "We can meet on Tuesday" in relayed["text"]
+        assert REPLY_PAYLOAD in button_payloads(relayed)
         await step(api, lambda: api.press_button(PERSON, REPLY_PAYLOAD, language_code="en"))
         api.mark()
         api.send_text(PERSON, "Tuesday is fine", language_code="en")
-        answer = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
-        assert "Tuesday is fine" in answer["text"] and str(PERSON) not in answer["text"]
+        new_message = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+        assert "Tuesday is fine" not in new_message["text"] and reference in new_message["text"]
+        thread = await inbox.http.get(f"/requests/{reference}")
+        assert "Tuesday is fine" in thread.text and "We can meet on Tuesday" in thread.text
 
         # Quick exit with an open request: the group is told at once not to make contact.
         api.mark()
         api.send_text(PERSON, "/exit", language_code="en")
         paused = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
-        assert paused["text"] == tr("fr", "handover.group.paused", reference=reference, text="")
+        assert paused["text"] == tr("fr", "handover.group.paused", reference=reference)
+        assert shown("inbox.detail.paused") in (await inbox.http.get(f"/requests/{reference}")).text
+        await inbox.http.aclose()
+
+
+async def test_buttons_and_replies_in_a_group_only_point_to_the_inbox(api, handover_settings, engine):
+    async with running_bot(api, handover_settings) as runtime:
+        api.mark()
+        sent = api.send_group_text(GROUP, MEMBER, "hello")
+        api.press_group_button(GROUP, MEMBER, f"{GROUP_PREFIX}a:ABCDEF", sent)
+        (answered,) = await api.wait_for("answerCallbackQuery")
+        pointer = tr("fr", "handover.group.use_inbox", link=runtime.settings.inbox_url)
+        assert answered.params["text"] == pointer
+        assert not api.calls_of("sendMessage", since_mark=True), "a group's chatter never reaches the engine"
 
 
 async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings, engine):
@@ -139,18 +176,14 @@ async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings
             api, lambda: api.send_group_text(-100999, MEMBER, "/enroll WRONGCODE"), chat=-100999
         )
         assert reply["text"] == tr("fr", "handover.group.enroll_failed")
-        api.mark()
-        sent = api.send_group_text(-100999, MEMBER, "hello")
-        api.press_group_button(-100999, MEMBER, group_button("a", "ABCDEF"), sent)
-        await api.wait_for("answerCallbackQuery")
-        assert not api.calls_of("sendMessage", since_mark=True), "a group's chatter never reaches the engine"
 
 
 async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, handover_settings, engine):
     worker, newcomer = PERSON + 1, PERSON + 2
     async with running_bot(api, handover_settings) as runtime:
         stores = runtime.stores
-        await enroll(api, stores, PARTNER)
+        inbox, _ = await enroll(api, runtime, PARTNER)
+        await inbox.http.aclose()
         api.mark()
         api.send_text(worker, "/menu_professional")
         await api.wait_for("sendMessage", predicate=to(worker))
@@ -183,21 +216,14 @@ async def confidential_request(api: FakeBotAPI, person: int, times: str) -> str:
     await step(api, press(payload("handover_skip")), chat=person)  # no message: the consent screen
     api.mark()
     api.press_button(person, payload("handover_confirm"), language_code="en")
-    request = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
-    return request["text"].splitlines()[0].rsplit(" ", 1)[-1]
+    notice = (await api.wait_for("sendMessage", predicate=to(GROUP), timeout=20))[0].params
+    return reference_of(notice)
 
 
-async def accept_and_reply(api: FakeBotAPI, reference: str, words: str) -> None:
-    """The association accepts the request in its group, then replies to it."""
-    shown = api.remaining_ids(GROUP)
-    request_id = next(i for i in shown if reference in (api.message(GROUP, i) or {}).get("text", ""))
-    api.mark()
-    api.press_group_button(GROUP, MEMBER, group_button("a", reference), request_id)
-    await api.wait_for("editMessageText", predicate=to(GROUP), timeout=20)
-    api.mark()
-    api.send_group_text(GROUP, MEMBER, words, reply_to=request_id)
-    queued = tr("fr", "handover.group.relay_queued")
-    await api.wait_for("sendMessage", predicate=lambda p: to(GROUP)(p) and p["text"] == queued, timeout=20)
+async def accept_and_reply(inbox: InboxClient, reference: str, words: str) -> None:
+    """The association accepts the request in its inbox, then writes to the person."""
+    assert shown("inbox.done.accepted") in (await inbox.act(reference, "accept")).text
+    assert shown("inbox.done.reply_queued") in (await inbox.act(reference, "reply", text=words)).text
 
 
 async def test_tried_as_a_new_user_erase_with_a_held_answer_then_danger_while_answering(
@@ -208,15 +234,15 @@ async def test_tried_as_a_new_user_erase_with_a_held_answer_then_danger_while_an
     the group sees nothing."""
     person = PERSON + 10
     async with running_bot(api, handover_settings) as runtime:
-        await enroll(api, runtime.stores, PARTNER)
+        inbox, _ = await enroll(api, runtime, PARTNER)
         first = await confidential_request(api, person, times="first")
-        await accept_and_reply(api, first, "We can meet you at the station")
+        await accept_and_reply(inbox, first, "We can meet you at the station")
         await asyncio.sleep(1.0)
         assert not [p for p in api.sent_messages(person) if "station" in p["text"]], "held until they write"
 
         api.mark()
         api.press_button(person, payloads.ERASE, language_code="en")
-        paused = tr("fr", "handover.group.paused", reference=first, text="")
+        paused = tr("fr", "handover.group.paused", reference=first)
         told = lambda p: to(GROUP)(p) and p["text"] == paused  # noqa: E731
         await api.wait_for("sendMessage", predicate=told, timeout=20)
         await asyncio.sleep(2.0)  # several delivery rounds
@@ -226,7 +252,7 @@ async def test_tried_as_a_new_user_erase_with_a_held_answer_then_danger_while_an
         )
 
         second = await confidential_request(api, person, times="any")
-        await accept_and_reply(api, second, "Hello, we are here for you")
+        await accept_and_reply(inbox, second, "Hello, we are here for you")
         relayed = await api.wait_for(
             "sendMessage", predicate=lambda p: to(person)(p) and "here for you" in p["text"], timeout=20
         )
@@ -240,3 +266,4 @@ async def test_tried_as_a_new_user_erase_with_a_held_answer_then_danger_while_an
         assert not [c for c in api.calls_of("sendMessage", since_mark=True) if to(GROUP)(c.params)], (
             "the association sees nothing"
         )
+        await inbox.http.aclose()

@@ -21,12 +21,13 @@ import pytest
 
 from app.bot_runtime import BotRuntime
 from core.handover import Draft
-from core.handover_messages import REPLY_PAYLOAD, group_button
+from core.handover_messages import REPLY_PAYLOAD
 from core.i18n import tr
 from core.screens import Directive, Screen
 from tests.e2e.telegram_harness import running_bot, telegram_pseudonym
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.fake_engine import FakeEngine
+from tests.support.inbox import enroll_group
 from tests.support.pipeline import local_settings
 
 USER = 880011
@@ -81,32 +82,27 @@ class Scene:
         await asyncio.sleep(seconds)
         await self.runtime.pipeline.idle(self.pseudonym)
 
-    async def accepted_request(self, times: str = "any", level: str = "confidential") -> tuple[str, int]:
-        """A request of the person, delivered to the group and accepted there: (reference, message id)."""
+    async def accepted_request(self, times: str = "any", level: str = "confidential") -> str:
+        """A request of the person, noticed in the group and accepted in the inbox: its reference."""
         stores = self.runtime.stores
         if stores.directory.group_of("ruelle") is None:
-            stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), GROUP, "member")
+            enroll_group(stores.directory, "ruelle", GROUP)
         draft = Draft("ruelle", level, "en", "13", alias="Sam", code="kite", message="help", times=times)
         reference = stores.handovers.create(self.pseudonym, draft, uuid.uuid4().hex).reference
         stores.handovers.attach_chat(self.pseudonym, USER)
         self.api.mark()
         self.runtime.wake_delivery()
         ours = lambda p: reference in p["text"]  # noqa: E731
-        posted = await self.api.wait_for("sendMessage", predicate=ours, timeout=10)
-        text = posted[0].params["text"]
-        shown = self.api.remaining_ids(GROUP)
-        request_id = next(i for i in shown if self.api.message(GROUP, i)["text"] == text)
-        self.api.mark()
-        self.api.press_group_button(GROUP, MEMBER, group_button("a", reference), request_id)
-        await self.api.wait_for("editMessageText", predicate=lambda p: p["chat_id"] == GROUP, timeout=10)
-        return reference, request_id
+        await self.api.wait_for("sendMessage", predicate=ours, timeout=10)
+        accepted = stores.handovers.answer(reference, "ruelle", "inbox:1", accept=True, account_id=1)
+        assert accepted == "accepted"
+        return reference
 
-    async def association_says(self, text: str, request_id: int) -> None:
-        """A member replies to the request message in the group."""
+    async def association_says(self, text: str, reference: str) -> None:
+        """A member writes to the person in the inbox (the same store call as the inbox's form)."""
         self.api.mark()
-        self.api.send_group_text(GROUP, MEMBER, text, reply_to=request_id)
-        queued = tr("fr", "handover.group.relay_queued")
-        await self.api.wait_for("sendMessage", predicate=lambda p: p["text"] == queued, timeout=10)
+        assert self.runtime.stores.handovers.reply(reference, "ruelle", 1, text) == "queued"
+        self.runtime.wake_delivery()
 
 
 @pytest.fixture
@@ -120,8 +116,8 @@ async def scene(settings, tmp_path) -> AsyncIterator[Scene]:
 
 
 async def test_c1_a_quick_exit_never_releases_held_association_messages(scene):
-    reference, request_id = await scene.accepted_request(times="first")
-    await scene.association_says("We can meet you at the station", request_id)
+    reference = await scene.accepted_request(times="first")
+    await scene.association_says("We can meet you at the station", reference)
     await scene.settle(1.0)
     assert scene.to_person() == [], "held until the person writes"
     scene.api.mark()
@@ -138,8 +134,8 @@ async def test_c1_a_quick_exit_never_releases_held_association_messages(scene):
 
 async def test_c2_the_code_word_typed_for_the_association_is_a_quick_exit(scene):
     await scene.say("/codeword tulipe")
-    reference, request_id = await scene.accepted_request()
-    await scene.association_says("We can meet on Tuesday", request_id)
+    reference = await scene.accepted_request()
+    await scene.association_says("We can meet on Tuesday", reference)
     await scene.settle(1.0)
     assert await scene.press(REPLY_PAYLOAD)
     scene.api.mark()
@@ -152,8 +148,8 @@ async def test_c2_the_code_word_typed_for_the_association_is_a_quick_exit(scene)
 
 
 async def test_c2_danger_typed_for_the_association_brings_the_numbers_and_never_reaches_it(scene):
-    _, request_id = await scene.accepted_request()
-    await scene.association_says("We can meet on Tuesday", request_id)
+    reference = await scene.accepted_request()
+    await scene.association_says("We can meet on Tuesday", reference)
     await scene.settle(1.0)
     await scene.press(REPLY_PAYLOAD)
     replies = await scene.say("he is coming he will kill me help")
@@ -174,8 +170,8 @@ async def test_h1_every_message_shown_is_in_the_ledger_with_its_auto_erase_time(
         }
     ]
     await scene.say("erase after five minutes")
-    _, request_id = await scene.accepted_request()
-    await scene.association_says("x" * 4090, request_id)
+    reference = await scene.accepted_request()
+    await scene.association_says("x" * 4090, reference)
     await scene.settle(1.5)
     shown = scene.api.issued_ids(USER)
     recorded = {e.message_id: e for e in scene.runtime.stores.ledger.messages_of(scene.pseudonym)}
@@ -302,10 +298,10 @@ async def test_m3_beyond_the_flood_limit_danger_gets_the_numbers_without_the_eng
 
 @pytest.mark.parametrize("how", ["withdrawn", "declined"])
 async def test_h5_the_groups_copy_loses_the_personal_details(scene, how):
-    """Withdrawn by the person, or declined (passed on): the request message is edited to a text
-    without the alias, the code phrase or the message."""
+    """The group's notice never holds the alias, the phone or the code phrase; withdrawn by the person,
+    or declined in the inbox (passed on), it is still edited to say the request left."""
     stores = scene.runtime.stores
-    stores.directory.enroll(stores.directory.new_enrollment_code("ruelle"), GROUP, "member")
+    enroll_group(stores.directory, "ruelle", GROUP)
     draft = Draft("ruelle", "contact", "en", "13", alias="Sam", phone="+33 6 12 34 56 78", code="violet kite")
     reference = stores.handovers.create(scene.pseudonym, draft, uuid.uuid4().hex).reference
     scene.api.mark()
@@ -313,12 +309,13 @@ async def test_h5_the_groups_copy_loses_the_personal_details(scene, how):
     await scene.api.wait_for("sendMessage", predicate=lambda p: reference in p["text"], timeout=10)
     shown = scene.api.remaining_ids(GROUP)
     (request_id,) = [i for i in shown if reference in scene.api.message(GROUP, i)["text"]]
-    assert "violet kite" in scene.api.message(GROUP, request_id)["text"]
+    notice = scene.api.message(GROUP, request_id)["text"]
+    assert not any(secret in notice for secret in ("Sam", "+33", "violet kite"))
     scene.api.mark()
     if how == "withdrawn":
         stores.handovers.withdraw(scene.pseudonym)
     else:
-        scene.api.press_group_button(GROUP, MEMBER, group_button("d", reference), request_id)
+        assert stores.handovers.answer(reference, "ruelle", "inbox:1", accept=False) == "declined"
     scene.runtime.wake_delivery()
     await scene.api.wait_for("editMessageText", predicate=lambda p: p["message_id"] == request_id, timeout=10)
     await asyncio.sleep(0.5)

@@ -53,7 +53,8 @@ def test_sqlite_engine_enforces_foreign_keys_and_crosses_threads(tmp_path: Path)
 
 
 INBOX_TABLES = (
-    "inbox_accounts", "inbox_setup_links", "inbox_recovery_codes", "inbox_sessions", "inbox_access_log"
+    "inbox_accounts", "inbox_setup_links", "inbox_recovery_codes", "inbox_sessions", "inbox_access_log",
+    "relay_messages", "inbox_notes",
 )
 
 
@@ -77,7 +78,7 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0007"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
         handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}

@@ -15,8 +15,10 @@ from core.keyed_hash import KeyedHasher
 from core.screens import Screen
 from storage.directory import Directory
 from storage.handovers import Handovers, OutboxItem, Policy
+from tests.support.inbox import enroll_group
 
 GROUP = -100424242
+INBOX = "https://inbox.example"
 
 
 class Clock:
@@ -53,7 +55,7 @@ class FlakyTelegram:
     def worker(self, directory: Directory, clock: Clock) -> DeliveryWorker:
         wake = asyncio.Event()
         return DeliveryWorker(
-            self.handovers, directory, self.send, self.deliver, self.edit, "fr", wake, clock
+            self.handovers, directory, self.send, self.deliver, self.edit, "fr", INBOX, wake, clock
         )
 
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None:
@@ -69,7 +71,7 @@ def clock() -> Clock:
 def stores(db_engine, cipher, clock):
     directory = Directory(db_engine, KeyedHasher("worker-test-key-0123456789"))
     directory.import_seed(load_seed())
-    directory.enroll(directory.new_enrollment_code("ruelle"), GROUP, "member")
+    enroll_group(directory, "ruelle", GROUP)
     policy = Policy(max_attempts=5, lease=timedelta(seconds=0))
     return directory, Handovers(db_engine, cipher, next_association_for(directory), policy, clock)
 
@@ -86,7 +88,20 @@ async def test_an_unreachable_group_is_retried_with_backoff_not_lost(stores, per
     clock.now += timedelta(minutes=5)
     assert await worker.run_once() == 1
     ((chat, screen),) = telegram.sent
-    assert chat == GROUP and "33" in screen.text
+    assert chat == GROUP and "33" in screen.text and f"{INBOX}/requests/" in screen.text
+
+
+async def test_without_a_confirmed_group_the_notice_is_skipped_and_the_request_waits_in_the_inbox(
+    stores, person, clock
+):
+    directory, handovers = stores
+    directory.enroll(directory.new_enrollment_code("ccem"), -100777, "member")  # not confirmed yet
+    handovers.create(person, Draft("ccem", "anonymous", "fr", "75"), "no-group")
+    telegram = FlakyTelegram(handovers, failures=0)
+    assert await telegram.worker(directory, clock).run_once() == 0
+    assert telegram.sent == [], "a group nobody confirmed gets nothing"
+    assert handovers.due(clock.now + timedelta(days=1)) == [], "nothing left to retry"
+    assert handovers.requests_of(person)[0].status == "waiting"
 
 
 async def test_a_notice_waits_for_the_persons_safe_times(stores, person, clock):

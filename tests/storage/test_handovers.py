@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from core.handover import CONFIDENTIAL, CONTACT, Draft
 from core.handover_messages import Kind
 from storage.handovers import ACCEPTED, PERSON, UNMATCHED, WAITING, WITHDRAWN, Handovers, Policy
-from storage.models import AuditRow, HandoverRow, OutboxRow
+from storage.models import AuditRow, HandoverRow, OutboxRow, RelayMessageRow
 from storage.outbox import backoff
 
 ORDER = ["first", "second"]
@@ -150,6 +150,7 @@ def test_withdrawal_erases_and_tells_the_association_that_had_it(store, db_engin
     with db_engine.connect() as connection:
         row = connection.execute(select(HandoverRow)).one()
     assert row.status == WITHDRAWN and row.personal is None and row.chat_ref is None
+    assert row.outcome == "withdrawn"
     assert [r.kind for r in outbox(db_engine, target="group")] == ["request", "withdrawn", "redacted"]
     assert store.withdraw(person) == 0
 
@@ -174,25 +175,49 @@ def test_quick_exit_pauses_until_the_person_writes(store, db_engine, person):
 def test_relay_both_ways_only_for_an_accepted_relay_level(store, db_engine, person):
     reference = store.create(person, draft(level=CONFIDENTIAL), "key-9").reference
     deliver_all(store)
-    request_message = outbox(db_engine, kind="request")[0].sent_message_id
-    assert store.relay_from_group(555, request_message, "hello", "member") == "not_relayable"
-    store.answer(reference, "first", "member", accept=True)
-    assert store.relay_from_group(555, request_message, "hello", "member") == "queued"
-    assert store.relay_from_group(555, 999999, "hello", "member") == "unknown"
+    assert store.reply(reference, "first", 7, "hello") == "not_relayable", "not accepted yet"
+    store.answer(reference, "first", "member", accept=True, account_id=7)
+    assert store.reply(reference, "second", 7, "hello") == "unknown", "another association's request"
+    assert store.reply(reference, "first", 7, "   ") == "not_relayable"
+    assert store.reply(reference, "first", 7, "hello") == "queued"
     assert store.take_reply(person, "thanks") is None  # the person did not ask to answer
     assert store.open_reply(person) == reference
     assert store.take_reply(person, "thanks") == reference
     assert store.take_reply(person, "again") is None  # one answer per tap
-    assert [r.target for r in outbox(db_engine, kind="relay")] == [PERSON, "group"]
+    to_person, notice = outbox(db_engine, kind="relay")
+    assert (to_person.target, notice.target) == (PERSON, "group")
+    assert notice.body is None, "the group learns that the person wrote, never what"
+    with db_engine.connect() as connection:
+        thread = connection.execute(select(RelayMessageRow).order_by(RelayMessageRow.id)).all()
+    assert [row.direction for row in thread] == ["to_person", "from_person"]
+    assert all(row.text not in ("hello", "thanks") for row in thread), "kept encrypted"
 
 
-def test_failures_back_off_then_move_the_request_on(store, db_engine, person):
+def test_the_inbox_moves_a_request_to_in_contact_then_closes_it_with_an_outcome(store, db_engine, person):
+    reference = store.create(person, draft(), "key-contact").reference
+    assert not store.contact_made(reference, "first", "member"), "not accepted yet"
+    store.answer(reference, "first", "member", accept=True, account_id=3)
+    assert store.contact_made(reference, "first", "member")
+    assert store.requests_of(person)[0].status == "in_contact"
+    with pytest.raises(ValueError):
+        store.close(reference, "first", "member", "forgotten")
+    assert store.close(reference, "first", "member", "referred")
+    with db_engine.connect() as connection:
+        row = connection.execute(select(HandoverRow)).one()
+    assert (row.status, row.outcome, row.holder_account_id) == ("closed", "referred", 3)
+
+
+def test_a_group_notice_that_never_arrives_is_dropped_and_the_request_stays_in_the_inbox(
+    store, db_engine, person
+):
     store.create(person, draft(), "key-10")
     for attempt in range(3):
-        (item,) = store.due(datetime.now(timezone.utc) + timedelta(days=attempt + 1))
+        (item,) = store.due(datetime.now(timezone.utc) + timedelta(minutes=10 * (attempt + 1)))
         dropped = store.mark_failed(item.id)
     assert dropped
-    assert outbox(db_engine, kind="request")[-1].association_id == "second"
+    assert [(r.association_id, r.status) for r in outbox(db_engine, kind="request")] == [("first", "dead")]
+    (still,) = store.requests_of(person)
+    assert still.status == WAITING and still.association_id == "first"
     assert backoff(1) == timedelta(seconds=15) and backoff(20) == timedelta(hours=1)
 
 
@@ -200,7 +225,7 @@ def test_retention_erases_closed_requests_after_the_delay(store, db_engine, pers
     reference = store.create(person, draft(), "key-11").reference
     deliver_all(store)
     store.answer(reference, "first", "member", accept=True)
-    assert store.close(reference, "first", "member")
+    assert store.close(reference, "first", "member", "supported")
     now = datetime.now(timezone.utc)
     assert store.apply_retention(now + timedelta(days=29)) == 0
     assert store.apply_retention(now + timedelta(days=31)) == 1
@@ -231,7 +256,7 @@ def test_every_way_a_request_leaves_an_association_redacts_its_copy(store, perso
             store.expire_unanswered(datetime.now(timezone.utc) + timedelta(days=2))
         else:
             store.answer(created.reference, "first", "member", accept=True)
-            store.close(created.reference, "first", "member")
+            store.close(created.reference, "first", "member", "supported")
             store.apply_retention(datetime.now(timezone.utc) + timedelta(seconds=1))
         later = datetime.now(timezone.utc) + timedelta(days=3)
         due = store.due(later)
@@ -264,11 +289,11 @@ def test_a_request_posted_after_a_quick_exit_is_followed_by_do_not_contact(store
 def test_a_move_the_table_refuses_changes_nothing(store, db_engine, person):
     reference = store.create(person, draft(), "key-moves").reference
     deliver_all(store)
-    assert not store.close(reference, "first", "member"), "a waiting request cannot be closed"
+    assert not store.close(reference, "first", "member", "supported"), "a waiting request cannot be closed"
     assert store.answer(reference, "first", "member", accept=True) == "accepted"
     assert store.answer(reference, "first", "member", accept=True) == "late", "accepted once"
-    assert store.close(reference, "first", "member")
-    assert not store.close(reference, "first", "member"), "closed once"
+    assert store.close(reference, "first", "member", "supported")
+    assert not store.close(reference, "first", "member", "supported"), "closed once"
     assert store.withdraw(person) == 0, "a closed request is no longer the person's to withdraw"
     with db_engine.connect() as connection:
         row = connection.execute(select(HandoverRow)).one()

@@ -37,7 +37,7 @@ async def main(mode: str) -> None:
 
         worker = DeliveryWorker(
             stores.handovers, stores.directory, channel.send_group, nobody, channel.replace_in_group, "fr",
-            asyncio.Event(),
+            settings.inbox_url, asyncio.Event(),
         )
         await worker.run_once()
 

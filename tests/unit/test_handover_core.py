@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from core import safe_times
 from core.handoff_link import parse_parameter, start_parameter
 from core.handover import ANONYMOUS, CONFIDENTIAL, CONTACT, Draft, required_fields, shared_lines
-from core.handover_messages import parse_group_button
+from core.handover_messages import Kind, group_screen
+from core.i18n import tr
+from core.languages import SUPPORTED
 
 PARIS_WINTER = timezone.utc  # in November, Paris is UTC+1
 
@@ -65,6 +68,38 @@ def test_hand_off_links_carry_no_personal_data():
         start_parameter("en", "Bad Id")
 
 
-def test_group_buttons_parse_strictly():
-    assert parse_group_button("hq:a:ABC123") == ("a", "ABC123")
-    assert parse_group_button("hq:x:ABC123") is None and parse_group_button("/menu") is None
+@dataclass(frozen=True)
+class Notice:
+    """An outbox item as the group renderer reads it."""
+
+    kind: str
+    reference: str = "K7P2QX"
+    language: str = "ro"
+    level: str = CONTACT
+    draft: Draft | None = None
+    body: dict | None = None
+    answer_due_at: datetime | None = datetime(2026, 12, 7, 13, 30, tzinfo=timezone.utc)
+
+
+PRIVATE = Draft(
+    "ccem", CONTACT, "ro", "13", form="domestic", minor=True, needs=("shelter", "papers"), alias="Ioana",
+    contact="phone", phone="+33 6 12 34 56 78", code="the blue bicycle", message="he keeps my passport",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_a_group_notice_holds_no_personal_detail_and_links_to_the_inbox(language):
+    request = group_screen(
+        Notice(Kind.REQUEST, draft=PRIVATE), language, "Bouches-du-Rhône", "https://in.example"
+    )
+    relay = group_screen(
+        Notice(Kind.RELAY, body={"text": "he keeps my passport"}), language, None, "https://in.example"
+    )
+    for screen in (request, relay):
+        assert screen.buttons == ()
+        assert "https://in.example/requests/K7P2QX" in screen.text
+        for private in ("Ioana", "12 34 56 78", "blue bicycle", "passport"):
+            assert private not in screen.text
+    assert "13 Bouches-du-Rhône" in request.text and "07/12/2026 14:30" in request.text  # Paris time
+    for label in (tr(language, "handover.form.domestic"), tr(language, "handover.need.shelter")):
+        assert label not in request.text, "form of exploitation and needs stay in the inbox"

@@ -1,0 +1,39 @@
+"""Serve the association inbox (`python -m app inbox serve`): its own process, on loopback by
+default, sharing the database and the field key with the bot. No access log: addresses of
+setup links carry a one-time token."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from app.config import Settings
+from app.logging_setup import configure_server_logging
+from app.runtime import build_stores
+from core.keyed_hash import KeyedHasher
+from inbox.app import create_app
+from inbox.services import InboxServices
+
+
+def inbox_services(settings: Settings) -> InboxServices:
+    """The inbox's stores, from the settings."""
+    hasher = KeyedHasher(settings.pseudonym_key)
+    stores = build_stores(settings, hasher=hasher)
+    return InboxServices.from_stores(
+        stores, settings.data_key, hasher, settings.association_language, settings.inbox_secure
+    )
+
+
+def serve_inbox(settings: Settings) -> None:
+    """Serve the inbox until stopped (blocking)."""
+    configure_server_logging()
+    app = create_app(inbox_services(settings), settings.inbox_secret)
+    uvicorn.run(
+        app,
+        host=settings.inbox_listen,
+        port=settings.inbox_port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        ws="none",  # no websocket here; Rasa pins an older websockets than uvicorn expects
+        proxy_headers=bool(settings.inbox_public_url),
+    )

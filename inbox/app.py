@@ -1,0 +1,66 @@
+"""The inbox web application: routes, templates, static files and the protective middleware."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from inbox.pages import Pages
+from inbox.security import SecurityHeaders
+from inbox.services import InboxServices
+from rasa_components import auth
+
+HERE = Path(__file__).resolve().parent
+
+
+def health_check(secret: str) -> Callable[[Request], Awaitable[Response]]:
+    """/health for the supervisor: it must carry the inbox secret, and gets a proof of it back."""
+
+    async def health(request: Request) -> Response:
+        refused = auth.refusal(request.headers.get(auth.INBOX_SECRET_HEADER), secret)
+        if refused is not None:
+            return PlainTextResponse("", status_code=refused)
+        challenge = request.headers.get(auth.CHALLENGE_HEADER, "")
+        return JSONResponse({"status": "ok", "proof": auth.proof(secret, challenge) if challenge else None})
+
+    return health
+
+
+def create_app(services: InboxServices, health_secret: str) -> Starlette:
+    """The inbox application over the given services."""
+    loader = jinja2.FileSystemLoader(str(HERE / "templates"))
+    templates = Jinja2Templates(env=jinja2.Environment(loader=loader, autoescape=True))
+    pages = Pages(services, templates)
+    routes = [
+        Route("/", pages.request_list),
+        Route("/health", health_check(health_secret)),
+        Route("/login", pages.login_page, methods=["GET"]),
+        Route("/login", pages.login, methods=["POST"]),
+        Route("/logout", pages.logout, methods=["POST"]),
+        Route("/logout-everywhere", pages.logout, methods=["POST"]),
+        Route("/setup/{token}", pages.setup_page, methods=["GET"]),
+        Route("/setup/{token}", pages.setup, methods=["POST"]),
+        Route("/requests/{reference}", pages.request_detail, methods=["GET"]),
+        Route("/requests/{reference}/{action}", pages.request_action, methods=["POST"]),
+        Route("/counts", pages.counts),
+        Route("/counts.csv", pages.counts_csv),
+        Route("/counts/{dimension}.svg", pages.counts_chart),
+        Route("/access-log", pages.access_log),
+        Route("/members", pages.members_page, methods=["GET"]),
+        Route("/members/{action}", pages.members_action, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: pages.not_found, 405: pages.not_found, 500: pages.server_error},
+    )
