@@ -13,7 +13,7 @@ class ReachableDirectory(Protocol):
     """The part of the live directory routing needs."""
 
     def reachable(self) -> list[Association]:
-        """Active associations with an enrolled group."""
+        """Active associations that can receive a request (someone of them can log in to the inbox)."""
 
 
 class RoutedRequest(Protocol):

@@ -171,7 +171,7 @@ class Pages:
         who = await self.who(request)
         if who is None:
             return RedirectResponse("/login", 303)
-        lines = await asyncio.to_thread(self.s.requests.lines, who.association_id)
+        lines = await asyncio.to_thread(self.s.requests.lines, who)
         names = await asyncio.to_thread(self.names, who)
         today = self.s.clock().date()
         await self.log(who, "list")
@@ -186,7 +186,7 @@ class Pages:
         if who is None:
             return RedirectResponse("/login", 303)
         reference = request.path_params["reference"]
-        detail = await asyncio.to_thread(self.s.requests.detail, reference, who.association_id)
+        detail = await asyncio.to_thread(self.s.requests.detail, reference, who)
         if detail is None:
             return self.message(request, "inbox.error.not_found", 404, who=who)
         await self.log(who, "view", reference)
@@ -217,7 +217,7 @@ class Pages:
             return self.message(request, "inbox.error.form_expired", 400, who=who)
         reference, action = request.path_params["reference"], request.path_params["action"]
         handler = self._actions().get(action)
-        if handler is None:
+        if handler is None or not await asyncio.to_thread(self.s.requests.visible, reference, who):
             return self.message(request, "inbox.error.not_found", 404, who=who)
         outcome = await handler(who, reference, form)
         await self.log(who, _LOGGED.get(action, action), reference)
@@ -264,9 +264,7 @@ class Pages:
 
     async def _note(self, who: Who, reference: str, form: FormData) -> str:
         r = self.s.requests
-        added = await asyncio.to_thread(
-            r.add_note, reference, who.association_id, who.account_id, _text(form, "text")
-        )
+        added = await asyncio.to_thread(r.add_note, reference, who, _text(form, "text"))
         return "note_added" if added else "note_refused"
 
     async def _next_contact(self, who: Who, reference: str, form: FormData) -> str:
@@ -276,7 +274,7 @@ class Pages:
         except ValueError:
             return "date_invalid"
         r = self.s.requests
-        done = await asyncio.to_thread(r.set_next_contact, reference, who.association_id, chosen)
+        done = await asyncio.to_thread(r.set_next_contact, reference, who, chosen)
         return "date_set" if done else "late"
 
     async def _close(self, who: Who, reference: str, form: FormData) -> str:

@@ -3,7 +3,9 @@
 Changes of status and relayed answers go through `Handovers` (they queue messages in the same
 transaction); this module lists an association's requests, opens one with its personal fields
 decrypted, and keeps the follow-up notes and the next-contact date. No association ever reads
-another's requests: every query is filtered on the association that holds the request now.
+another's requests: every query is filtered on the association that holds the request now. Within
+an association, a coordinator sees every request; a member sees the new ones (nobody holds them
+yet) and those they hold.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from core.clock import Clock, utc_now
 from core.handover import TAKEN_STATUSES, Draft, RequestStatus
 from core.request_counts import CountRecord
 from storage.crypto import FieldCipher
 from storage.handovers import draft_of
+from storage.inbox_sessions import Who
 from storage.models import HandoverRow, InboxNoteRow, RelayMessageRow
 
 MAX_NOTE = 2000
+COORDINATOR = "coordinator"
 
 
 @dataclass(frozen=True)
@@ -73,20 +78,23 @@ class InboxRequests:
         self._cipher = cipher
         self._now = clock
 
-    def lines(self, association_id: str) -> list[RequestLine]:
-        """The association's requests, newest first."""
-        query = (
-            select(HandoverRow)
-            .where(HandoverRow.association_id == association_id)
-            .order_by(HandoverRow.created_at.desc(), HandoverRow.id.desc())
+    def lines(self, who: Who) -> list[RequestLine]:
+        """The requests this account may see, newest first."""
+        query = _scoped(select(HandoverRow), who).order_by(
+            HandoverRow.created_at.desc(), HandoverRow.id.desc()
         )
         with Session(self._engine) as session:
             return [self._line(session, row) for row in session.scalars(query)]
 
-    def detail(self, reference: str, association_id: str) -> RequestDetail | None:
-        """One request with its personal fields, thread and notes; None when it is not theirs."""
+    def visible(self, reference: str, who: Who) -> bool:
+        """True when this account may open the request and act on it."""
         with Session(self._engine) as session:
-            row = self._row(session, reference, association_id)
+            return self._row(session, reference, who) is not None
+
+    def detail(self, reference: str, who: Who) -> RequestDetail | None:
+        """One request with its personal fields, thread and notes; None when the account may not see it."""
+        with Session(self._engine) as session:
+            row = self._row(session, reference, who)
             if row is None:
                 return None
             personal = json.loads(self._cipher.decrypt(row.personal)) if row.personal else {}
@@ -110,26 +118,29 @@ class InboxRequests:
         with Session(self._engine) as session:
             return [CountRecord(*row) for row in session.execute(query)]
 
-    def add_note(self, reference: str, association_id: str, account_id: int, text: str) -> bool:
+    def add_note(self, reference: str, who: Who, text: str) -> bool:
         """Keep a follow-up note, encrypted; refused when empty, too long or the request is over."""
         text = text.strip()
         if not text or len(text) > MAX_NOTE:
             return False
         with Session(self._engine) as session, session.begin():
-            row = self._row(session, reference, association_id)
+            row = self._row(session, reference, who)
             if row is None or row.status not in TAKEN_STATUSES:
                 return False
             session.add(
                 InboxNoteRow(
-                    handover_id=row.id, account_id=account_id, at=self._now(), text=self._cipher.encrypt(text)
+                    handover_id=row.id,
+                    account_id=who.account_id,
+                    at=self._now(),
+                    text=self._cipher.encrypt(text),
                 )
             )
             return True
 
-    def set_next_contact(self, reference: str, association_id: str, when: date | None) -> bool:
+    def set_next_contact(self, reference: str, who: Who, when: date | None) -> bool:
         """Set or clear the next-contact reminder of a request being followed up."""
         with Session(self._engine) as session, session.begin():
-            row = self._row(session, reference, association_id)
+            row = self._row(session, reference, who)
             if row is None or row.status not in TAKEN_STATUSES:
                 return False
             row.next_contact_on = when
@@ -138,11 +149,8 @@ class InboxRequests:
     # --- internals -------------------------------------------------------------------------
 
     @staticmethod
-    def _row(session: Session, reference: str, association_id: str) -> HandoverRow | None:
-        query = select(HandoverRow).where(
-            HandoverRow.reference == reference, HandoverRow.association_id == association_id
-        )
-        return session.scalar(query)
+    def _row(session: Session, reference: str, who: Who) -> HandoverRow | None:
+        return session.scalar(_scoped(select(HandoverRow).where(HandoverRow.reference == reference), who))
 
     @staticmethod
     def _line(session: Session, row: HandoverRow) -> RequestLine:
@@ -178,6 +186,16 @@ class InboxRequests:
             ThreadEntry(row.at, row.account_id, self._cipher.decrypt(row.text))
             for row in session.scalars(query)
         ]
+
+
+def _scoped(query: Select, who: Who) -> Select:
+    """Only the account's association's requests; for a member, only new ones and their own."""
+    query = query.where(HandoverRow.association_id == who.association_id)
+    if who.role == COORDINATOR:
+        return query
+    return query.where(
+        or_(HandoverRow.holder_account_id.is_(None), HandoverRow.holder_account_id == who.account_id)
+    )
 
 
 def _unread(session: Session, handover_id: int) -> int:

@@ -263,3 +263,28 @@ async def test_a_result_the_inbox_did_not_name_is_not_shown(stores, browser, coo
     await logged_in(browser, coordinator, clock)
     page = await browser.http.get(f"/requests/{reference}?done=<b>hello</b>")
     assert page.status_code == 200 and "hello" not in page.text
+
+
+async def test_a_member_sees_new_requests_and_their_own_a_coordinator_sees_all(
+    services, stores, browser, coordinator, clock
+):
+    first = ready_account(services.accounts, "ccem", login="first@ccem", role="member", clock=clock)
+    second = ready_account(services.accounts, "ccem", login="second@ccem", role="member", clock=clock)
+    clock.advance(seconds=30)
+    reference = new_request(stores)
+    await logged_in(browser, first, clock)
+    assert reference in (await browser.http.get("/")).text, "a new request is every member's to take"
+    await browser.act(reference, "accept")
+    async with InboxClient(services) as other:
+        await other.login(second, second.recovery_codes.pop())
+        assert reference not in (await other.http.get("/")).text, "held by a colleague"
+        page = await other.http.get(f"/requests/{reference}")
+        assert page.status_code == 404 and ALIAS not in page.text
+        refused = await other.act(reference, "reply", text="hello")
+        assert refused.status_code == 404
+    async with InboxClient(services) as lead:
+        await lead.login(coordinator, coordinator.recovery_codes.pop())
+        assert ALIAS in (await lead.http.get(f"/requests/{reference}")).text, "a coordinator sees them all"
+    with stores.db.connect() as connection:
+        relays = connection.execute(text("SELECT count(*) FROM relay_messages")).scalar_one()
+    assert relays == 0
