@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup system-packages catalogs catalogs-update model bench lint chat
+.PHONY: run test setup system-packages browser-tools catalogs catalogs-update model bench lint chat
 
 run: setup catalogs model  ## start Rasa, the action server and the bot (console without a token)
 	$(PY) -m app run
@@ -16,7 +16,7 @@ run: setup catalogs model  ## start Rasa, the action server and the bot (console
 chat: setup catalogs model  ## scriptable console: one JSON message per line
 	$(PY) -m app chat --json
 
-test: setup system-packages catalogs model  ## every test, lint and type checks included
+test: setup system-packages browser-tools catalogs model  ## every test, lint and type checks included
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
@@ -25,6 +25,11 @@ setup: $(INSTALLED)
 
 system-packages:  ## Debian's chromium for the browser tests (apt-get, only when missing)
 	scripts/system-packages.sh
+
+browser-tools: tests/browser/node_modules/axe-core/axe.min.js  ## axe-core for the accessibility checks
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 $(INSTALLED): pyproject.toml requirements/lock.txt
 	@if [ ! -x $(PY) ]; then py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV); fi

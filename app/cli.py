@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
 
     admin.add_parser(commands)
     inbox_admin.add_parser(commands)
+    webchat = commands.add_parser("webchat", help="the web chat for people without Telegram")
+    webchat.add_subparsers(dest="action", required=True).add_parser("serve", help="serve it (used by `run`)")
     return parser
 
 
@@ -150,6 +152,7 @@ def _announce_inbox(settings: Settings) -> None:
 
     services = inbox_services(settings)
     access = prepare_demo(settings, services.directory, services.accounts)
+    print(f"Web chat (for people without Telegram): {settings.webchat_url}", flush=True)
     print(banner(access) if access else f"Association inbox: {settings.inbox_url}", flush=True)
 
 
@@ -159,6 +162,13 @@ def _directory(settings: Settings, args: argparse.Namespace) -> int:
     code, output = admin.run(settings, args)
     print(output, file=sys.stderr if code else sys.stdout)
     return code
+
+
+def _webchat(settings: Settings, args: argparse.Namespace) -> int:
+    from app.webchat_server import serve_webchat
+
+    serve_webchat(settings)
+    return 0
 
 
 def _inbox(settings: Settings, args: argparse.Namespace) -> int:
@@ -177,6 +187,7 @@ def _inbox(settings: Settings, args: argparse.Namespace) -> int:
 COMMANDS = {
     "directory": _directory,
     "inbox": _inbox,
+    "webchat": _webchat,
     "run": _run,
     "chat": _chat,
     "train": _train,

@@ -81,11 +81,22 @@ class Settings:
     inbox_public_url: str = ""
     inbox_secret: str = ""  # the supervisor's health check of the inbox process
     demo: bool = True  # a local demo association may be set up (never with a Telegram token)
+    # The web chat (issue 16): its own port, a neutral title, where its quick exit leads.
+    webchat_listen: str = "127.0.0.1"
+    webchat_port: int = 8091
+    webchat_title: str = "Infos pratiques"
+    webchat_exit_url: str = "about:blank"
+    webchat_secret: str = ""  # the supervisor's health check of the web chat process
 
     @property
     def inbox_url(self) -> str:
         """The inbox's address as associations reach it (in group notices and setup links)."""
         return (self.inbox_public_url or f"http://127.0.0.1:{self.inbox_port}").rstrip("/")
+
+    @property
+    def webchat_url(self) -> str:
+        """The web chat's local address (printed by `run`)."""
+        return f"http://127.0.0.1:{self.webchat_port}"
 
     @property
     def inbox_secure(self) -> bool:
@@ -151,7 +162,20 @@ def load_settings() -> Settings:
         inbox_public_url=_inbox_public_url(),
         inbox_secret=_shared_secret("INBOX_SECRET", instance_dir, "inbox.secret"),
         demo=_text("DEMO", "auto") != "off",
+        webchat_listen=_text("WEBCHAT_LISTEN", "127.0.0.1"),
+        webchat_port=int(_number("WEBCHAT_PORT", 8091, 1024, 65535)),
+        webchat_title=_text("WEBCHAT_TITLE") or _text("BOT_DISPLAY_NAME", "Infos pratiques"),
+        webchat_exit_url=_webchat_exit_url(),
+        webchat_secret=_shared_secret("WEBCHAT_SECRET", instance_dir, "webchat.secret"),
     )
+
+
+def _webchat_exit_url() -> str:
+    """Where the web chat's quick exit leads: a neutral page (https) or a blank page."""
+    value = _text("WEBCHAT_EXIT_URL", "about:blank")
+    if value != "about:blank" and not value.startswith("https://"):
+        raise ConfigError("WEBCHAT_EXIT_URL must be about:blank or start with https://")
+    return value
 
 
 def _inbox_public_url() -> str:

@@ -39,8 +39,8 @@ from rasa_components import auth
 logger = logging.getLogger(__name__)
 
 ROLES = ("actions", "engine")
-WITH_INBOX = (*ROLES, "inbox")  # what `run` starts: the association inbox too
-CHILD_COMMANDS = {"inbox": ("inbox", "serve")}
+WITH_INBOX = (*ROLES, "inbox", "webchat")  # what `run` starts: the inbox and the web chat too
+CHILD_COMMANDS = {"inbox": ("inbox", "serve"), "webchat": ("webchat", "serve")}
 BASE_VARIABLES = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TMPDIR", "TZ")
 FIXED_VARIABLES = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -87,6 +87,10 @@ def role_of(settings: Settings, name: str) -> Role:
         url = f"http://127.0.0.1:{settings.inbox_port}/health"
         return Role(name, "association inbox", "INBOX_PORT", settings.inbox_port, url,
                     auth.INBOX_SECRET_HEADER, settings.inbox_secret)  # fmt: skip
+    if name == "webchat":
+        url = f"http://127.0.0.1:{settings.webchat_port}/health"
+        return Role(name, "web chat", "WEBCHAT_PORT", settings.webchat_port, url,
+                    auth.WEBCHAT_SECRET_HEADER, settings.webchat_secret)  # fmt: skip
     if name == "actions":
         url = f"http://127.0.0.1:{settings.actions_port}/health"
         return Role(name, "action server", "ACTIONS_PORT", settings.actions_port, url,
@@ -162,7 +166,30 @@ def child_environment(settings: Settings, role: str) -> dict[str, str]:
             INBOX_PUBLIC_URL=settings.inbox_public_url,
         )
         env.pop("ACTIONS_SECRET")
+    if role == "webchat":
+        env.update(webchat_settings(settings))
+        env.pop("ACTIONS_SECRET")
     return env
+
+
+def webchat_settings(settings: Settings) -> dict[str, str]:
+    """What the web chat runs with besides the database: the engine, its page, the limits."""
+    return {
+        "RASA_TOKEN": settings.rasa_token,
+        "ENGINE_TIMEOUT": str(settings.engine_timeout),
+        "WEBCHAT_SECRET": settings.webchat_secret,
+        "WEBCHAT_LISTEN": settings.webchat_listen,
+        "WEBCHAT_PORT": str(settings.webchat_port),
+        "WEBCHAT_TITLE": settings.webchat_title,
+        "WEBCHAT_EXIT_URL": settings.webchat_exit_url,
+        "FLOOD_MAX_MESSAGES": str(settings.flood_max_messages),
+        "FLOOD_WINDOW_SECONDS": str(settings.flood_window_seconds),
+        "ERASE_SWEEP_SECONDS": str(settings.erase_sweep_seconds),
+        "DELIVERY_SWEEP_SECONDS": str(settings.delivery_sweep_seconds),
+        "QUICK_EXIT_LINE": settings.quick_exit_line,
+        "INBOX_PUBLIC_URL": settings.inbox_public_url,
+        "INBOX_PORT": str(settings.inbox_port),
+    }
 
 
 def action_server_settings(settings: Settings) -> dict[str, str]:

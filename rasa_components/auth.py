@@ -14,6 +14,7 @@ import secrets
 ENGINE_SECRET_HEADER = "X-Engine-Secret"  # bot -> Rasa server (RASA_TOKEN)
 ACTIONS_SECRET_HEADER = "X-Actions-Secret"  # Rasa server -> action server (ACTIONS_SECRET)
 INBOX_SECRET_HEADER = "X-Inbox-Secret"  # supervisor -> inbox health check (INBOX_SECRET)
+WEBCHAT_SECRET_HEADER = "X-Webchat-Secret"  # supervisor -> web chat health check (WEBCHAT_SECRET)
 CHALLENGE_HEADER = "X-Health-Challenge"
 MIN_SECRET_LENGTH = 32
 UNAUTHORISED, FORBIDDEN = 401, 403

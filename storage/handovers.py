@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ CLOSED, WITHDRAWN, UNMATCHED = RequestStatus.CLOSED, RequestStatus.WITHDRAWN, Re
 OPEN_STATES = tuple(OPEN_STATUSES)
 TAKEN_STATES = tuple(TAKEN_STATUSES)
 FROM_PERSON, TO_PERSON = "from_person", "to_person"  # directions of a relayed message
+TELEGRAM = "telegram"  # the channel of requests stored before channels were recorded
 GROUP, PERSON = Target.GROUP, Target.PERSON
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 logger = logging.getLogger(__name__)
@@ -81,9 +82,10 @@ class OutboxItem:
     level: str
     safe_times: str
     draft: Draft | None  # the request's fields, for its notice (only the routing ones are shown)
-    chat_id: int | None  # the person's chat, for a message to the person
+    chat_id: int | str | None  # the person's chat, for a message to the person
     body: dict | None
     answer_due_at: datetime | None = None
+    channel: str = TELEGRAM  # the person's channel, for a message to the person
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,15 @@ class Handovers:
         row = self._by_key(idempotency_key)
         return Created(row.reference, row.association_id or "", created=False) if row else None
 
-    def attach_chat(self, pseudonym: str, chat_id: int | str, *, session: Session | None = None) -> int:
-        """Remember, encrypted, where to tell the person about their open requests."""
+    def attach_chat(
+        self, pseudonym: str, chat_id: int | str, channel: str = TELEGRAM, *, session: Session | None = None
+    ) -> int:
+        """Remember, encrypted, where (which chat, on which channel) to tell the person about their
+        open requests."""
         with self._transaction(session) as session:
             rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.chat_ref.is_(None))).all()
             for row in rows:
-                row.chat_ref = self._cipher.encrypt(str(int(chat_id)))
+                row.chat_ref, row.channel = self._cipher.encrypt(str(chat_id)), channel
             return len(rows)
 
     def requests_of(self, pseudonym: str) -> list[RequestView]:
@@ -334,12 +339,22 @@ class Handovers:
 
     # --- delivery ----------------------------------------------------------------------
 
-    def due(self, now: datetime | None = None, limit: int = 50) -> list[OutboxItem]:
-        """Claim up to `limit` due messages for a lease, so that one sender handles each.
+    def due(
+        self,
+        now: datetime | None = None,
+        limit: int = 50,
+        channels: tuple[str, ...] = (TELEGRAM,),
+        groups: bool = True,
+    ) -> list[OutboxItem]:
+        """Claim up to `limit` due messages for a lease, so that one sender handles each: messages
+        to people of these channels, and group notices when `groups`.
 
         Nothing goes to a person whose request is paused (after a quick exit), whatever its time.
         """
         now = now or self._now()
+        channel = func.coalesce(HandoverRow.channel, TELEGRAM)
+        to_people = and_(OutboxRow.target == PERSON, HandoverRow.paused.is_(False), channel.in_(channels))
+        wanted = or_(OutboxRow.target == GROUP, to_people) if groups else to_people
         query = (
             select(OutboxRow.id)
             .join(HandoverRow, HandoverRow.id == OutboxRow.handover_id)
@@ -347,7 +362,7 @@ class Handovers:
                 OutboxRow.status == PENDING,
                 OutboxRow.not_before.is_not(None),
                 OutboxRow.not_before <= now,
-                or_(OutboxRow.target == GROUP, HandoverRow.paused.is_(False)),
+                wanted,
             )
             .order_by(OutboxRow.not_before, OutboxRow.id)
             .limit(limit)
@@ -563,6 +578,7 @@ class Handovers:
 
     def _readable_item(self, row: OutboxRow, handover: HandoverRow) -> OutboxItem:
         personal = json.loads(self._cipher.decrypt(handover.personal)) if handover.personal else {}
+        channel = handover.channel or TELEGRAM
         return OutboxItem(
             id=row.id,
             kind=Kind(row.kind),
@@ -575,9 +591,10 @@ class Handovers:
             level=handover.level,
             safe_times=handover.safe_times,
             draft=draft_of(handover, personal) if row.kind == Kind.REQUEST else None,
-            chat_id=int(self._cipher.decrypt(handover.chat_ref)) if handover.chat_ref else None,
+            chat_id=_chat(self._cipher.decrypt(handover.chat_ref), channel) if handover.chat_ref else None,
             body=self._outbox.body_of(row),
             answer_due_at=handover.answer_due_at,
+            channel=channel,
         )
 
     def _audit(self, session: Session, action: str, row: HandoverRow, actor: str | None) -> None:
@@ -655,3 +672,8 @@ def _view(row: HandoverRow) -> RequestView:
 
 def _unique(prefix: str) -> str:
     return f"{prefix}:{secrets.token_hex(6)}"
+
+
+def _chat(stored: str, channel: str) -> int | str:
+    """A Telegram chat is a number; other channels' chats are opaque strings."""
+    return int(stored) if channel == TELEGRAM else stored

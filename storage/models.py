@@ -150,6 +150,7 @@ class HandoverRow(Base):
     holder_account_id = Column(Integer, nullable=True)  # the inbox account following it up
     next_contact_on = Column(Date, nullable=True)  # a reminder in the inbox list
     outcome = Column(String(24), nullable=True)  # chosen at closing, from core.request_states.OUTCOMES
+    channel = Column(String(16), nullable=True)  # where the person talks (None: Telegram, before 0008)
 
 
 class OutboxRow(Base):

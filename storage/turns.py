@@ -51,6 +51,7 @@ class TurnWrites:
     delete_after: datetime | None = None
     auto_erase: tuple[int | None] | None = None  # set: (seconds or None for off,), and reschedule
     attach_chat: ChatRef | None = None  # the person has (new) requests: where to tell them
+    attach_channel: str = "telegram"  # and through which channel
 
     def empty(self) -> bool:
         """True when there is nothing to write."""
@@ -111,7 +112,9 @@ class TurnStore:
                 self._settings.set_auto_erase(session, pseudonym, writes.auto_erase[0])
                 self._ledger.reschedule(session, pseudonym, writes.delete_after)
             if writes.attach_chat is not None:
-                self._handovers.attach_chat(pseudonym, writes.attach_chat, session=session)
+                self._handovers.attach_chat(
+                    pseudonym, writes.attach_chat, writes.attach_channel, session=session
+                )
             if also is not None:
                 also(session)
 

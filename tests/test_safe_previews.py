@@ -17,7 +17,7 @@ UNSAFE = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
 # Button labels and source footers never open a message; every other entry can.
 LABEL_SUFFIXES = (".title", ".button", ".source")
 FRAGMENT_PREFIXES = ("worker.family.",)  # labels used inside summary lines, never first
-WEB_PREFIXES = ("inbox.",)  # pages of the association inbox: never a message, never on a lock screen
+WEB_PREFIXES = ("inbox.", "webchat.")  # words of web pages: never a message, never on a lock screen
 FRAGMENT_SUFFIXES = (".about",)  # what an association does: always after its name, never first
 
 

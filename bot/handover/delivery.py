@@ -16,6 +16,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.turn.channel import Channel
+from bot.turn.pipeline import TurnPipeline
 from core import safe_times
 from core.clock import Clock, utc_now
 from core.handover_messages import Kind, group_screen, person_screen
@@ -35,20 +37,42 @@ EditInGroup = Callable[[int, int, Screen], Awaitable[None]]
 HELD_RETRY = timedelta(seconds=30)
 
 
+def through_pipeline(pipeline: TurnPipeline, channel: Channel, handovers: Handovers) -> DeliverToPerson:
+    """Deliver to a person through the turn pipeline: in order with their turns, never during or
+    after a quick exit, marked sent in the same transaction that records it for erasure."""
+
+    async def deliver_to_person(item: OutboxItem, screen: Screen) -> bool:
+        if item.chat_id is None:
+            return False
+        return await pipeline.deliver(
+            item.pseudonym,
+            channel,
+            item.chat_id,
+            screen,
+            still_wanted=lambda: handovers.deliverable(item.id),
+            also=lambda session: handovers.mark_sent(item.id, session=session),
+        )
+
+    return deliver_to_person
+
+
 class DeliveryWorker:
-    """Sends what the outbox holds, and moves unanswered requests on."""
+    """Sends what the outbox holds for the people of its channels (and group notices, when it can
+    post in groups), and moves unanswered requests on."""
 
     def __init__(
         self,
         handovers: Handovers,
         directory: Directory,
-        send_to_group: SendToGroup,
+        send_to_group: SendToGroup | None,
         deliver_to_person: DeliverToPerson,
-        edit_in_group: EditInGroup,
+        edit_in_group: EditInGroup | None,
         association_language: str,
         inbox_url: str,
         wake: asyncio.Event,
         clock: Clock = utc_now,
+        *,
+        channels: tuple[str, ...] = ("telegram",),
     ) -> None:
         self._handovers = handovers
         self._directory = directory
@@ -59,13 +83,15 @@ class DeliveryWorker:
         self._inbox_url = inbox_url
         self.wake = wake
         self._now = clock
+        self._channels = channels
 
     async def run_once(self) -> int:
         """Expire, apply retention, then deliver every due message; returns the count sent."""
         await asyncio.to_thread(self._handovers.expire_unanswered)
         await asyncio.to_thread(self._handovers.apply_retention)
         sent = 0
-        for item in await asyncio.to_thread(self._handovers.due):
+        groups = self._send_to_group is not None
+        for item in await asyncio.to_thread(self._handovers.due, None, 50, self._channels, groups):
             sent += await self._deliver(item)
         return sent
 
@@ -88,9 +114,10 @@ class DeliveryWorker:
             return 0
         chat_id, screen = target
         try:
-            if item.target == GROUP:
-                message_id = await self._send_to_group(chat_id, screen)
-                await asyncio.to_thread(self._handovers.mark_sent, item.id, chat_id, message_id)
+            if item.target == GROUP and self._send_to_group is not None:
+                group = int(chat_id)
+                message_id = await self._send_to_group(group, screen)
+                await asyncio.to_thread(self._handovers.mark_sent, item.id, group, message_id)
                 return 1
             if not await self._deliver_to_person(item, screen):
                 await asyncio.to_thread(self._handovers.mark_not_now, item.id, self._now() + HELD_RETRY)
@@ -108,6 +135,8 @@ class DeliveryWorker:
         where = item.body or {}
         try:
             screen = group_screen(item, self._language, None, self._inbox_url)
+            if self._edit_in_group is None:
+                raise LookupError("this process does not post in groups")
             await self._edit_in_group(int(where["chat"]), int(where["message"]), screen)
         except Exception as error:  # noqa: BLE001 - retried later, never lost
             await asyncio.to_thread(self._handovers.mark_failed, item.id)
@@ -116,7 +145,7 @@ class DeliveryWorker:
         await asyncio.to_thread(self._handovers.mark_sent, item.id)
         return 1
 
-    def _target(self, item: OutboxItem) -> tuple[int, Screen] | None:
+    def _target(self, item: OutboxItem) -> tuple[int | str, Screen] | None:
         """Where and what to send; None when it must wait (no group yet, outside safe times)."""
         if item.target == GROUP:
             group = self._directory.group_of(item.association_id or "")

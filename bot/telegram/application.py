@@ -16,15 +16,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handover.delivery import DeliveryWorker
+from bot.handover.delivery import DeliveryWorker, through_pipeline
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.context import TELEGRAM_KEY, ChannelContext, GroupContext, TelegramRuntime
 from bot.telegram.groups import group_handlers
 from bot.telegram.handlers import on_button, on_error, on_media, on_text
 from bot.telegram.setup import present_the_bot
 from core.handover_messages import GROUP_PREFIX
-from core.screens import Screen
-from storage.handovers import OutboxItem
 
 if TYPE_CHECKING:
     from app.bot_runtime import BotRuntime
@@ -77,18 +75,7 @@ def handlers() -> list[BaseHandler]:
 def _telegram_runtime(runtime: BotRuntime, channel: TelegramChannel) -> TelegramRuntime:
     """The delivery of the outbox and the group side, around the runtime's pipeline."""
     stores, settings, pipeline = runtime.stores, runtime.settings, runtime.pipeline
-
-    async def deliver_to_person(item: OutboxItem, screen: Screen) -> bool:
-        if item.chat_id is None:
-            return False
-        return await pipeline.deliver(
-            item.pseudonym,
-            channel,
-            item.chat_id,
-            screen,
-            still_wanted=lambda: stores.handovers.deliverable(item.id),
-            also=lambda session: stores.handovers.mark_sent(item.id, session=session),
-        )
+    deliver_to_person = through_pipeline(pipeline, channel, stores.handovers)
 
     worker = DeliveryWorker(
         stores.handovers,

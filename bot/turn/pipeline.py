@@ -333,7 +333,7 @@ class TurnPipeline:
                 writes.auto_erase, writes.delete_after = (seconds,), self._due(seconds)
                 self._p.cache.update(turn.pseudonym, auto_erase_seconds=seconds)
             if screen.has(Directive.HANDOVER_CHAT):
-                writes.attach_chat = turn.incoming.chat
+                writes.attach_chat, writes.attach_channel = turn.incoming.chat, turn.channel.name
                 self._p.cache.update(turn.pseudonym, open_requests=True)
         return writes
 

@@ -60,3 +60,39 @@ async def browser() -> AsyncIterator[Browser]:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
         await launched.close()
+
+
+def webchat_settings(settings: Settings, folder: Path, **changes: object) -> Settings:
+    """The session's keys and engine, with a database and a port of this web chat's own."""
+    return dataclasses.replace(
+        settings,
+        database_url=f"sqlite:///{folder / 'assistant.db'}",
+        webchat_port=free_port(),
+        log_dir=folder,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="module")
+async def webchat(
+    settings: Settings, engine: EngineStack, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Settings]:
+    """`python -m app webchat serve` on the real engine, supervised as `make run` does."""
+    served = webchat_settings(settings, tmp_path_factory.mktemp("webchat"))
+    stack = EngineStack(served, roles=("webchat",))
+    await stack.ensure_running()
+    yield served
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+async def webchat_without_engine(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Settings]:
+    """The same page when the engine is not there (nothing listens on its port)."""
+    served = webchat_settings(settings, tmp_path_factory.mktemp("webchat-alone"), rasa_port=free_port(),
+                              engine_timeout=1.0)  # fmt: skip
+    stack = EngineStack(served, roles=("webchat",))
+    await stack.ensure_running()
+    yield served
+    stack.stop()

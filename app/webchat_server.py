@@ -1,0 +1,75 @@
+"""Serve the web chat (`python -m app webchat serve`): its own process and port, a bot runtime of
+its own on the shared engine and database, delivering association messages to its own people."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import uvicorn
+
+from app.bot_runtime import BotRuntime
+from app.config import Settings
+from app.logging_setup import configure_server_logging
+from bot.handover.delivery import DeliveryWorker, through_pipeline
+from webchat.app import WebChat, WebChatSettings, create_app
+from webchat.channel import CHANNEL, WebChannel
+
+EXPIRE_EVERY = 60.0
+
+
+def serve_webchat(settings: Settings) -> None:
+    """Serve until stopped (blocking)."""
+    configure_server_logging()
+    asyncio.run(_serve(settings))
+
+
+async def _expire_forever(channel: WebChannel) -> None:
+    """Forget idle conversations' waiting screens."""
+    while True:
+        await asyncio.sleep(EXPIRE_EVERY)
+        channel.expire()
+
+
+def web_runtime(settings: Settings) -> tuple[BotRuntime, WebChat]:
+    """The runtime, its web channel and the page handlers."""
+    runtime = BotRuntime.build(settings)
+    channel = WebChannel(idle_seconds=settings.conversation_ttl_seconds)
+    runtime.attach(channel)
+    page = WebChatSettings(title=settings.webchat_title, exit_url=settings.webchat_exit_url)
+    return runtime, WebChat(runtime.pipeline, channel, page)
+
+
+async def _serve(settings: Settings) -> None:
+    runtime, chat = web_runtime(settings)
+    stores = runtime.stores
+    worker = DeliveryWorker(
+        stores.handovers,
+        stores.directory,
+        None,  # group notices are the Telegram process's
+        through_pipeline(runtime.pipeline, chat.channel, stores.handovers),
+        None,
+        settings.association_language,
+        settings.inbox_url,
+        runtime.delivery_wake,
+        channels=(CHANNEL,),
+    )
+    runtime.start_background(
+        worker.run_forever(settings.delivery_sweep_seconds), _expire_forever(chat.channel)
+    )
+    config = uvicorn.Config(
+        create_app(chat, settings.webchat_secret),
+        host=settings.webchat_listen,
+        port=settings.webchat_port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        ws="none",
+        lifespan="off",
+    )
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        with contextlib.suppress(Exception):
+            await runtime.pipeline.maintain()
+        await runtime.stop_background()
