@@ -51,6 +51,7 @@ model: setup  ## train only when the training data changed
 
 bench: setup catalogs model  ## latency, throughput, transactions and memory figures
 	$(PY) scripts/benchmark.py
+	$(PY) scripts/webchat_bench.py
 	$(PY) scripts/long_conversation.py
 	$(PY) scripts/nlu_eval.py
 	$(PY) scripts/language_eval.py

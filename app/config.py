@@ -87,6 +87,8 @@ class Settings:
     webchat_title: str = "Infos pratiques"
     webchat_exit_url: str = "about:blank"
     webchat_secret: str = ""  # the supervisor's health check of the web chat process
+    webchat_public_url: str = ""  # the web chat as people reach it; hand-off links on Telegram use it
+    webchat_address_limit: int = 60  # requests a minute from one address (behind a proxy: the proxy's)
 
     @property
     def inbox_url(self) -> str:
@@ -95,8 +97,8 @@ class Settings:
 
     @property
     def webchat_url(self) -> str:
-        """The web chat's local address (printed by `run`)."""
-        return f"http://127.0.0.1:{self.webchat_port}"
+        """The web chat's address: the public one when set, else the local one (printed by `run`)."""
+        return self.webchat_public_url or f"http://127.0.0.1:{self.webchat_port}"
 
     @property
     def inbox_secure(self) -> bool:
@@ -167,6 +169,8 @@ def load_settings() -> Settings:
         webchat_title=_text("WEBCHAT_TITLE") or _text("BOT_DISPLAY_NAME", "Infos pratiques"),
         webchat_exit_url=_webchat_exit_url(),
         webchat_secret=_shared_secret("WEBCHAT_SECRET", instance_dir, "webchat.secret"),
+        webchat_public_url=_public_url("WEBCHAT_PUBLIC_URL"),
+        webchat_address_limit=int(_number("WEBCHAT_ADDRESS_LIMIT", 60, 1, 1_000_000)),
     )
 
 
@@ -180,10 +184,15 @@ def _webchat_exit_url() -> str:
 
 def _inbox_public_url() -> str:
     """The inbox's public address, if it is served behind a reverse proxy."""
-    value = _text("INBOX_PUBLIC_URL")
+    return _public_url("INBOX_PUBLIC_URL")
+
+
+def _public_url(name: str) -> str:
+    """A page's public address behind a reverse proxy: https, or a local address for trying it."""
+    value = _text(name)
     if value and not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ConfigError("INBOX_PUBLIC_URL must start with https:// (or be a local address)")
-    return value
+        raise ConfigError(f"{name} must start with https:// (or be a local address)")
+    return value.rstrip("/")
 
 
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{32,256}$")  # Telegram's alphabet; long enough not to guess

@@ -182,6 +182,8 @@ def webchat_settings(settings: Settings) -> dict[str, str]:
         "WEBCHAT_PORT": str(settings.webchat_port),
         "WEBCHAT_TITLE": settings.webchat_title,
         "WEBCHAT_EXIT_URL": settings.webchat_exit_url,
+        "WEBCHAT_PUBLIC_URL": settings.webchat_public_url,
+        "WEBCHAT_ADDRESS_LIMIT": str(settings.webchat_address_limit),
         "FLOOD_MAX_MESSAGES": str(settings.flood_max_messages),
         "FLOOD_WINDOW_SECONDS": str(settings.flood_window_seconds),
         "ERASE_SWEEP_SECONDS": str(settings.erase_sweep_seconds),

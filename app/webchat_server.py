@@ -34,9 +34,13 @@ async def _expire_forever(channel: WebChannel) -> None:
 def web_runtime(settings: Settings) -> tuple[BotRuntime, WebChat]:
     """The runtime, its web channel and the page handlers."""
     runtime = BotRuntime.build(settings)
-    channel = WebChannel(idle_seconds=settings.conversation_ttl_seconds)
+    channel = WebChannel(idle_seconds=settings.conversation_ttl_seconds, link_base=settings.webchat_url)
     runtime.attach(channel)
-    page = WebChatSettings(title=settings.webchat_title, exit_url=settings.webchat_exit_url)
+    page = WebChatSettings(
+        title=settings.webchat_title,
+        exit_url=settings.webchat_exit_url,
+        address_limit=settings.webchat_address_limit,
+    )
     return runtime, WebChat(runtime.pipeline, channel, page)
 
 

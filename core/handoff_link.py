@@ -1,4 +1,5 @@
-"""Hand-off links a worker shows: t.me/<bot>?start=<parameter>, with no personal data in it.
+"""Hand-off links a worker shows: t.me/<bot>?start=<parameter>, or the web chat's address with the
+parameter in its fragment (never sent to any server), with no personal data in it.
 
 The parameter names only the language and the worker's association: `h-<language>-<association id>`.
 """
@@ -27,3 +28,9 @@ def parse_parameter(parameter: str) -> tuple[str, str] | None:
     if not found or languages.normalise(found.group(1)) is None:
         return None
     return found.group(1), found.group(2)
+
+
+def web_link(base_url: str, parameter: str) -> str:
+    """The web chat's address that opens with this parameter (in the fragment, which the page reads
+    and then removes from the address bar)."""
+    return f"{base_url.rstrip('/')}/#{parameter}"

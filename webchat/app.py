@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import segno
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,6 +27,7 @@ from bot.turn.inputs import Incoming, Person
 from bot.turn.pipeline import TurnPipeline
 from core import payloads
 from core.common_screens import emergency_text, slow_down
+from core.handoff_link import parse_parameter, web_link
 from core.i18n import N_, tr
 from core.languages import SUPPORTED
 from rasa_components import auth
@@ -90,6 +92,16 @@ class WebChat:
             "noscript": tr(language, "webchat.noscript"),
         }
         return self.templates.TemplateResponse(request, "chat.html", context)
+
+    async def qr_code(self, request: Request) -> Response:
+        """The QR code of a hand-off link to this web chat (language and association, nothing more)."""
+        parameter = request.path_params["parameter"]
+        if parse_parameter(parameter) is None or not self.channel.link_base:
+            return PlainTextResponse("", status_code=404)
+        svg = segno.make(web_link(self.channel.link_base, parameter), error="m").svg_inline(
+            scale=6, title=None
+        )
+        return Response(svg, media_type="image/svg+xml")
 
     async def start(self, request: Request) -> Response:
         """A new conversation: a random token, kept by the page in memory only."""
@@ -173,6 +185,7 @@ def create_app(chat: WebChat, health_secret: str) -> Starlette:
         Route("/", chat.page),
         Route("/health", health_check(health_secret)),
         Route("/api/start", chat.start, methods=["POST"]),
+        Route("/qr/{parameter}.svg", chat.qr_code),
         Route("/api/message", chat.message, methods=["POST"]),
         Route("/api/poll", chat.poll, methods=["POST"]),
         Route("/api/exit", chat.leave, methods=["POST"]),

@@ -11,21 +11,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.turn.channel import ChatRef, Deletion
+from core.handoff_link import web_link
 from core.screens import Screen
 
 CHANNEL = "web"
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 
-def screen_record(message_id: int, screen: Screen) -> dict[str, Any]:
-    """A screen as the page draws it."""
-    return {
+def screen_record(message_id: int, screen: Screen, link_base: str = "") -> dict[str, Any]:
+    """A screen as the page draws it; a worker's hand-off screen gets the web chat's link and QR code."""
+    record: dict[str, Any] = {
         "id": message_id,
         "text": screen.text,
         "language": screen.language,
         "dir": "rtl" if screen.language in RIGHT_TO_LEFT else "ltr",
         "buttons": [{"title": b.title, "payload": b.payload} for b in screen.buttons],
     }
+    if screen.handoff and link_base:
+        record["handoff"] = {"url": web_link(link_base, screen.handoff), "qr": f"/qr/{screen.handoff}.svg"}
+    return record
 
 
 @dataclass
@@ -42,7 +46,10 @@ class WebChannel:
 
     name = CHANNEL
 
-    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, idle_seconds: float, link_base: str = "", clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.link_base = link_base  # the web chat's address, for hand-off links
         self._ids = itertools.count(1)
         self._boxes: dict[ChatRef, Mailbox] = {}
         self._idle = idle_seconds
@@ -50,11 +57,13 @@ class WebChannel:
 
     async def send(self, chat: ChatRef, screen: Screen) -> list[int]:
         message_id = next(self._ids)
-        self._box(chat).shown.append(screen_record(message_id, screen))
+        self._box(chat).shown.append(screen_record(message_id, screen, self.link_base))
         return [message_id]
 
     async def edit(self, chat: ChatRef, message_id: int, screen: Screen, current_text: str | None) -> None:
-        self._box(chat).shown.append(screen_record(message_id, screen))  # same id: the page replaces it
+        self._box(chat).shown.append(
+            screen_record(message_id, screen, self.link_base)
+        )  # the page replaces it
 
     async def delete(self, chat: ChatRef, message_ids: Sequence[int]) -> Deletion:
         box = self._box(chat)

@@ -52,7 +52,8 @@ def build_application(runtime: BotRuntime) -> Application:
         .post_shutdown(on_stop)
         .build()
     )
-    channel = TelegramChannel(application.bot, settings.bot_username)
+    web_chat = settings.webchat_public_url
+    channel = TelegramChannel(application.bot, settings.bot_username, web_chat_url=web_chat)
     runtime.attach(channel)
     application.bot_data[TELEGRAM_KEY] = _telegram_runtime(runtime, channel)
     for handler in handlers():

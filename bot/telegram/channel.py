@@ -20,6 +20,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.telegram.render import keyboard, qr_png, split_text, telegram_link
 from bot.turn.channel import ChannelUnavailableError, ChatRef, Deletion
 from core.bidi import for_display
+from core.handoff_link import web_link
+from core.i18n import tr
 from core.screens import Screen
 
 logger = logging.getLogger(__name__)
@@ -44,26 +46,33 @@ class TelegramChannel:
     name = CHANNEL
 
     def __init__(
-        self, bot: Bot, bot_username: str = "", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self,
+        bot: Bot,
+        bot_username: str = "",
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        web_chat_url: str = "",
     ) -> None:
         self._bot = bot
         self._username = bot_username
         self._sleep = sleep
+        self._web_chat_url = web_chat_url  # public web chat: hand-off links for people without Telegram
 
     async def send(self, chat: ChatRef, screen: Screen) -> list[int]:
         """Show a screen silently: long texts split, buttons on the last part, a hand-off QR code."""
-        shown, link = self._with_link(for_display(screen))
+        shown, links = self._with_links(for_display(screen))
         parts = split_text(shown.text)
         ids = []
         for index, part in enumerate(parts):
             markup = keyboard(shown) if index == len(parts) - 1 else None
             message = await self._retrying(self._text_sender(chat, part, markup, shown.protect))
             ids.append(message.message_id)
-        if link:  # the QR code of a hand-off link, to show on the worker's phone
-            code = qr_png(link)
-            photo = await self._retrying(lambda: self._bot.send_photo(chat, code, protect_content=True))
-            ids.append(photo.message_id)
+        for link in links:  # the QR code of each hand-off link, to show on the worker's phone
+            ids.append(await self._send_qr(chat, qr_png(link)))
         return ids
+
+    async def _send_qr(self, chat: ChatRef, code: bytes) -> int:
+        photo = await self._retrying(lambda: self._bot.send_photo(chat, code, protect_content=True))
+        return int(photo.message_id)
 
     def _text_sender(
         self, chat: ChatRef, text: str, markup: InlineKeyboardMarkup | None, protect: bool
@@ -165,13 +174,18 @@ class TelegramChannel:
                 await self._sleep(0.5 * 2 ** (attempt - 1))
         raise ChannelUnavailableError("no attempt left")
 
-    def _with_link(self, screen: Screen) -> tuple[Screen, str | None]:
-        """A hand-off screen gets its t.me link in the text; the link is returned for the QR code."""
+    def _with_links(self, screen: Screen) -> tuple[Screen, list[str]]:
+        """A hand-off screen gets its t.me link in the text, and the web chat's when one is public;
+        the links are returned for their QR codes."""
         if screen.handoff is None:
-            return screen, None
+            return screen, []
         username = self._username or self._bot.username
         url = telegram_link(username, screen.handoff)
-        return dataclasses.replace(screen, text=f"{screen.text}\n\n{url}"), url
+        text, links = f"{screen.text}\n\n{url}", [url]
+        if self._web_chat_url:
+            web = web_link(self._web_chat_url, screen.handoff)
+            text, links = f"{text}\n\n{tr(screen.language, 'handoff.web')}\n{web}", [url, web]
+        return dataclasses.replace(screen, text=text), links
 
 
 def pressed_text(message: object) -> str | None:

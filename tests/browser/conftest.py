@@ -63,14 +63,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 def webchat_settings(settings: Settings, folder: Path, **changes: object) -> Settings:
-    """The session's keys and engine, with a database and a port of this web chat's own."""
-    return dataclasses.replace(
-        settings,
-        database_url=f"sqlite:///{folder / 'assistant.db'}",
-        webchat_port=free_port(),
-        log_dir=folder,
-        **changes,  # type: ignore[arg-type]
-    )
+    """The session's keys, engine and database (the action server's, for handovers), with a port
+    of this web chat's own."""
+    return dataclasses.replace(settings, webchat_port=free_port(), log_dir=folder, **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +73,8 @@ async def webchat(
     settings: Settings, engine: EngineStack, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Settings]:
     """`python -m app webchat serve` on the real engine, supervised as `make run` does."""
-    served = webchat_settings(settings, tmp_path_factory.mktemp("webchat"))
+    # a test taps faster than a person: the per-person flood limit would answer "slow down"
+    served = webchat_settings(settings, tmp_path_factory.mktemp("webchat"), flood_max_messages=100)
     stack = EngineStack(served, roles=("webchat",))
     await stack.ensure_running()
     yield served

@@ -9,11 +9,16 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import create_engine, text
 
+from app.runtime import build_stores
+from core import payloads
 from core.i18n import tr
 from core.keyed_hash import KeyedHasher
+from core.payloads import make as payload
 from tests.browser.test_inbox_browser import snapshot
+from tests.support.inbox import make_reachable
 
 PHONE = {"width": 390, "height": 844}
+PARTNER = "alc_acse"  # an association the person can be handed to (made reachable by the test)
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -114,8 +119,55 @@ async def test_arabic_reads_right_to_left(browser: Browser, webchat):
     await context.close()
 
 
+async def test_a_workers_hand_off_link_opens_the_chat_in_the_persons_language(browser: Browser, webchat):
+    context, page, _ = await open_chat(browser, f"{webchat.webchat_url}/#h-en-ccem", "fr-FR")
+    assert await page.evaluate("window.location.hash") == "", "the parameter leaves the address bar"
+    assert await page.locator("#log li.bot").first.get_attribute("lang") == "en"
+    await context.close()
+
+
 async def test_without_the_engine_the_page_still_gives_the_numbers(browser: Browser, webchat_without_engine):
     context, page, _ = await open_chat(browser, webchat_without_engine.webchat_url, "fr-FR")
     shown = await page.locator("#log").inner_text()
     assert "112" in shown and "114" in shown, "the static fallback, never silence"
     await context.close()
+
+
+async def press(page: Page, payload: str) -> None:
+    """Press the newest button carrying this payload, then wait for the answer."""
+    before = await bot_count(page)
+    await page.locator(f"#log li.bot button[data-payload='{payload}']").last.click()
+    await page.locator("#log li.bot").nth(before).wait_for(timeout=30_000)
+    await page.wait_for_timeout(300)
+
+
+async def test_a_handover_from_the_web_chat_reaches_the_inbox_and_the_answer_comes_back(
+    browser: Browser, webchat
+):
+    stores = build_stores(webchat)
+    make_reachable(stores, webchat.data_key, KeyedHasher(webchat.pseudonym_key), PARTNER)
+    context, page, token = await open_chat(browser, webchat.webchat_url, "en-GB")
+    await say(page, "I want to talk to an association in Marseille, I work without being paid")
+    await press(page, payloads.safety_answer("safe"))
+    for step in ("no", PARTNER, "confidential"):
+        await press(page, payload("handover_answer", v=step))
+    await say(page, "Sam")
+    await press(page, payload("handover_answer", v="any"))
+    await press(page, payload("handover_skip"))  # no code phrase
+    await press(page, payload("handover_needs_done"))
+    await press(page, payload("handover_skip"))  # no message: the consent screen
+    await press(page, payload("handover_confirm"))
+    pseudonym = KeyedHasher(webchat.pseudonym_key).pseudonym("web", token)
+    (request,) = stores.handovers.requests_of(pseudonym)
+    assert request.association_id == PARTNER, "the request is in the association's inbox"
+
+    assert (
+        stores.handovers.answer(request.reference, PARTNER, "inbox:1", accept=True, account_id=1)
+        == "accepted"
+    )
+    assert stores.handovers.reply(request.reference, PARTNER, 1, "We can meet on Tuesday") == "queued"
+    await expect(page.locator("#log")).to_contain_text("We can meet on Tuesday", timeout=30_000)
+    await page.click("#exit")
+    await page.wait_for_url("about:blank")
+    await context.close()
+    stores.db.dispose()

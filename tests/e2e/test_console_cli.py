@@ -50,13 +50,17 @@ def test_every_line_gets_json_replies_and_the_process_exits_cleanly(engine):
     assert all(isinstance(b, dict) and set(b) == {"title", "payload"} for r in replies for b in r["buttons"])
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_run_without_a_token_serves_the_inbox_and_prints_the_demo_link(engine):
     """`make run` on an unconfigured machine: the console, the inbox, and a one-time link for the
     demo association's first coordinator; Ctrl-D stops everything it started."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {**os.environ, "INBOX_PORT": str(port)}
+    port, web_port = free_port(), free_port()
+    environment = {**os.environ, "INBOX_PORT": str(port), "WEBCHAT_PORT": str(web_port)}
     environment.pop("TELEGRAM_BOT_TOKEN", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "run"], cwd=REPO_ROOT, env=environment, text=True,
@@ -65,18 +69,24 @@ def test_run_without_a_token_serves_the_inbox_and_prints_the_demo_link(engine):
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
-        link = None
+        link, printed = None, []
         while link is None:
-            found = re.search(r"(http://127\.0\.0\.1:\d+/setup/\S+)", lines.get(timeout=180))
+            printed.append(lines.get(timeout=180))
+            found = re.search(r"(http://127\.0\.0\.1:\d+/setup/\S+)", printed[-1])
             link = found.group(1) if found else None
+        assert any(f"http://127.0.0.1:{web_port}" in line for line in printed), "the web chat's address"
         assert link.startswith(f"http://127.0.0.1:{port}/")
         while "Ctrl-D" not in lines.get(timeout=180):
             pass  # the console is ready once the inbox and the engine are
+        assert httpx.get(f"http://127.0.0.1:{web_port}/", timeout=10).status_code == 200, (
+            "the web chat serves"
+        )
         page = httpx.get(link, timeout=10)
         assert page.status_code == 200 and "<svg" in page.text, "the QR code to scan"
         assert "default-src 'none'" in page.headers["content-security-policy"]
     finally:
         process.stdin.close()
         assert process.wait(timeout=120) == 0
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
+    for stopped in (f"http://127.0.0.1:{port}/login", f"http://127.0.0.1:{web_port}/"):
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(stopped, timeout=5)

@@ -180,7 +180,8 @@ async def test_a_group_that_is_not_enrolled_cannot_answer(api, handover_settings
 
 async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, handover_settings, engine):
     worker, newcomer = PERSON + 1, PERSON + 2
-    async with running_bot(api, handover_settings) as runtime:
+    with_web_chat = dataclasses.replace(handover_settings, webchat_public_url="https://chat.example")
+    async with running_bot(api, with_web_chat) as runtime:
         stores = runtime.stores
         inbox, _ = await enroll(api, runtime, PARTNER)
         await inbox.http.aclose()
@@ -190,9 +191,12 @@ async def test_a_worker_shows_a_link_and_qr_code_that_opens_the_assistant(api, h
         api.mark()
         api.press_button(worker, payload("worker_handoff", lang_code="en", a=PARTNER))
         (shown,) = [c.params for c in await api.wait_for("sendMessage", predicate=to(worker))]
-        (photo,) = [c.params for c in await api.wait_for("sendPhoto", predicate=to(worker))]
+        photos = [c.params for c in await api.wait_for("sendPhoto", count=2, predicate=to(worker))]
         link = f"https://t.me/{api.bot_user['username']}?start=h-en-{PARTNER}"
-        assert shown["text"].endswith(link) and photo["protect_content"] is True
+        web = f"https://chat.example/#h-en-{PARTNER}"
+        assert link in shown["text"] and shown["text"].endswith(web), "Telegram, and the web chat without it"
+        assert tr("fr", "handoff.web") in shown["text"], "in the worker's language"
+        assert len(photos) == 2 and all(photo["protect_content"] is True for photo in photos)
 
         (opened,) = await step(api, lambda: api.send_text(newcomer, f"/start h-en-{PARTNER}"), chat=newcomer)
         assert opened["text"].startswith(tr("en", "handover.via", name="x").split(":")[0])

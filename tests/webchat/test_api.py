@@ -18,6 +18,7 @@ from core.screens import Screen
 from tests.support.fake_engine import FakeEngine
 from tests.support.pipeline import local_settings
 from webchat.app import create_app
+from webchat.channel import screen_record
 
 SECRET = "webchat-health-secret-for-the-tests-0123456789"
 HELLO = {"custom": Screen("Bonjour, je peux vous aider.", "fr", intent="greet").to_payload()}
@@ -142,3 +143,16 @@ async def test_an_address_that_floods_is_answered_not_ignored(settings, tmp_path
         ]
     assert [a.status_code for a in answers][-2:] == [429, 429]
     assert answers[-1].json()["messages"][0]["text"] == tr("fr", "flood.slow_down")
+
+
+async def test_a_hand_off_link_opens_the_web_chat_and_its_qr_code_is_served(web):
+    client, runtime = web
+    channel = runtime.channels["web"]
+    channel.link_base = "https://chat.example"
+    record = screen_record(7, Screen("Show this to the person", "en", handoff="h-en-ccem"), channel.link_base)
+    assert record["handoff"] == {"url": "https://chat.example/#h-en-ccem", "qr": "/qr/h-en-ccem.svg"}
+    code = await client.get("/qr/h-en-ccem.svg")
+    assert code.status_code == 200 and code.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in code.text and "<script" not in code.text
+    for bad in ("h-xx-ccem", "0612345678", "h-en-CCEM"):
+        assert (await client.get(f"/qr/{bad}.svg")).status_code == 404

@@ -52,10 +52,24 @@
         const element = document.createElement("button");
         element.type = "button";
         element.textContent = button.title;
+        element.dataset.payload = button.payload;
         element.addEventListener("click", () => say(button.payload, true, button.title));
         row.appendChild(element);
       }
       item.appendChild(row);
+    }
+    if (message.handoff) {
+      const link = document.createElement("p");
+      const anchor = document.createElement("a");
+      anchor.href = message.handoff.url;
+      anchor.textContent = message.handoff.url;
+      anchor.rel = "noreferrer";
+      link.appendChild(anchor);
+      const code = document.createElement("img");
+      code.src = message.handoff.qr;
+      code.alt = message.handoff.url;
+      code.className = "qr";
+      item.append(link, code);
     }
     const shown = log.querySelector(`li[data-id="${message.id}"]`);
     if (shown && message.id) shown.replaceWith(item);
@@ -146,11 +160,16 @@
     }
   });
 
+  // A worker's hand-off link carries the language and the association in the fragment: read it,
+  // then take it out of the address bar so that nothing of it stays in the history.
+  const handoff = /^#(h-[a-z]{2}-[a-z0-9_]{2,20})$/.exec(window.location.hash);
+  if (window.location.hash) window.history.replaceState(null, "", window.location.pathname);
+
   (async () => {
     try {
       token = (await call("/api/start", {})).token;
       composer.hidden = false;
-      await say("/start", false);
+      await say(handoff ? `/start ${handoff[1]}` : "/start", false);
       setInterval(poll, 4000);
     } catch (error) {
       offline.hidden = false;
