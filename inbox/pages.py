@@ -343,7 +343,16 @@ class Pages:
         entries = await asyncio.to_thread(self.s.sessions.access_log, who.association_id)
         names = await asyncio.to_thread(self.names, who)
         await self.log(who, "access_log")
-        rows = [(when(e.at), names.get(e.account_id, "?"), e.action, e.reference or "") for e in entries]
+        language = self.s.language
+        rows = [
+            (
+                when(e.at),
+                names.get(e.account_id, "?"),
+                tr(language, f"inbox.logged.{e.action}"),
+                e.reference or "",
+            )
+            for e in entries
+        ]
         return self.render(request, "access_log.html", who=who, rows=rows)
 
     async def members_page(

@@ -66,4 +66,28 @@ ERRORS = (
     N_("inbox.members.error.empty"),
     N_("inbox.members.error.login_taken"),
 )
+# How the access log names each action (storage.inbox_sessions.ACTIONS).
+LOGGED = (
+    N_("inbox.logged.login"),
+    N_("inbox.logged.logout"),
+    N_("inbox.logged.logout_everywhere"),
+    N_("inbox.logged.list"),
+    N_("inbox.logged.view"),
+    N_("inbox.logged.accept"),
+    N_("inbox.logged.decline"),
+    N_("inbox.logged.in_contact"),
+    N_("inbox.logged.reply"),
+    N_("inbox.logged.note"),
+    N_("inbox.logged.next_contact"),
+    N_("inbox.logged.close"),
+    N_("inbox.logged.counts"),
+    N_("inbox.logged.export"),
+    N_("inbox.logged.access_log"),
+    N_("inbox.logged.members"),
+    N_("inbox.logged.add_member"),
+    N_("inbox.logged.new_link"),
+    N_("inbox.logged.unlock"),
+    N_("inbox.logged.group_confirmed"),
+    N_("inbox.logged.group_refused"),
+)
 RESULT_NAMES = frozenset(text.rsplit(".", 1)[1] for text in RESULTS)

@@ -183,8 +183,8 @@ class TelegramChannel:
         url = telegram_link(username, screen.handoff)
         text, links = f"{screen.text}\n\n{url}", [url]
         if self._web_chat_url:
-            web = web_link(self._web_chat_url, screen.handoff)
-            text, links = f"{text}\n\n{tr(screen.language, 'handoff.web')}\n{web}", [url, web]
+            web, label = web_link(self._web_chat_url, screen.handoff), tr(screen.language, "handoff.web")
+            text, links = f"{text}\n\n{label}\n{web}", [url, web]
         return dataclasses.replace(screen, text=text), links
 
 

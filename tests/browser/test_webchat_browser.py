@@ -68,8 +68,10 @@ async def accessibility_problems(page: Page) -> list[str]:
 
 
 async def test_tried_as_a_new_user_romanian_then_the_exit_button(browser: Browser, webchat):
-    context, page, token = await open_chat(browser, webchat.webchat_url, "ro-RO")
-    assert await page.evaluate("document.documentElement.lang") == "ro"
+    """The issue's walk-through: a phone-sized window, choose Română, "nu am unde sa dorm", exit."""
+    context, page, token = await open_chat(browser, webchat.webchat_url, "fr-FR")
+    await press(page, payloads.choose_language("ro"))
+    assert await page.locator("#exit").inner_text() == tr("ro", "webchat.exit")
     await say(page, "nu am unde sa dorm")
     last = page.locator("#log li.bot").last
     assert await last.get_attribute("lang") == "ro", "answered in Romanian"
