@@ -173,3 +173,13 @@ async def test_a_handover_from_the_web_chat_reaches_the_inbox_and_the_answer_com
     await page.wait_for_url("about:blank")
     await context.close()
     stores.db.dispose()
+
+
+async def test_worker_mode_works_in_the_web_chat(browser: Browser, webchat):
+    context, page, _ = await open_chat(browser, webchat.webchat_url, "fr-FR")
+    await press(page, payloads.choose_language("fr"))
+    await press(page, payloads.PROFESSIONAL)
+    shown = page.locator("#log li.bot").last.locator("button")
+    offered = [await shown.nth(i).get_attribute("data-payload") for i in range(await shown.count())]
+    assert sum(payload.startswith("/worker") for payload in offered) >= 4, "the worker's profiles"
+    await context.close()
