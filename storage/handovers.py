@@ -150,6 +150,8 @@ class Handovers:
             rows = session.scalars(self._open_of(pseudonym).where(HandoverRow.chat_ref.is_(None))).all()
             for row in rows:
                 row.chat_ref, row.channel = self._cipher.encrypt(str(chat_id)), channel
+                if not row.paused:  # a notice that came before its chat was known waits no longer
+                    self._release_person_messages(session, row, self._now())
             return len(rows)
 
     def requests_of(self, pseudonym: str) -> list[RequestView]:

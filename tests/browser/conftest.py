@@ -86,8 +86,11 @@ async def webchat_without_engine(
     settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Settings]:
     """The same page when the engine is not there (nothing listens on its port)."""
-    served = webchat_settings(settings, tmp_path_factory.mktemp("webchat-alone"), rasa_port=free_port(),
-                              engine_timeout=1.0)  # fmt: skip
+    folder = tmp_path_factory.mktemp("webchat-alone")
+    # A database of its own: two web chats on one database would both deliver its people's
+    # messages, each into its own memory (one web chat per database until issue 17).
+    served = webchat_settings(settings, folder, rasa_port=free_port(), engine_timeout=1.0,
+                              database_url=f"sqlite:///{folder / 'assistant.db'}")  # fmt: skip
     stack = EngineStack(served, roles=("webchat",))
     await stack.ensure_running()
     yield served

@@ -18,7 +18,7 @@ from tests.browser.test_inbox_browser import snapshot
 from tests.support.inbox import make_reachable
 
 PHONE = {"width": 390, "height": 844}
-PARTNER = "alc_acse"  # an association the person can be handed to (made reachable by the test)
+PARTNER = "ccem"  # one the conversation tests make reachable too: the shared database stays as they expect
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 

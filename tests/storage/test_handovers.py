@@ -298,3 +298,17 @@ def test_a_move_the_table_refuses_changes_nothing(store, db_engine, person):
     with db_engine.connect() as connection:
         row = connection.execute(select(HandoverRow)).one()
     assert row.status == "closed" and row.closed_at is not None
+
+
+def test_a_notice_queued_before_the_chat_was_known_goes_once_it_is(store, person):
+    """The association answers before the turn that sent the request has recorded its chat."""
+    reference = store.create(person, draft(), "key-early").reference
+    deliver_all(store)
+    store.answer(reference, "first", "member", accept=True)
+    (early,) = store.due()
+    assert early.kind == "accepted" and early.chat_id is None
+    store.mark_not_now(early.id, None)  # what the delivery does with no chat: hold it
+    assert store.due(datetime.now(timezone.utc) + timedelta(days=1)) == []
+    store.attach_chat(person, "tok" * 15, "web")
+    (item,) = store.due(datetime.now(timezone.utc) + timedelta(minutes=2), channels=("web",))
+    assert item.kind == "accepted" and item.chat_id == "tok" * 15 and item.channel == "web"
