@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from inbox.pages import Pages
-from inbox.security import SecurityHeaders
+from inbox.security import HEADERS
 from inbox.services import InboxServices
 from rasa_components import auth
+from web.health import health_check
+from web.protection import ProtectiveHeaders
 
 HERE = Path(__file__).resolve().parent
-
-
-def health_check(secret: str) -> Callable[[Request], Awaitable[Response]]:
-    """/health for the supervisor: it must carry the inbox secret, and gets a proof of it back."""
-
-    async def health(request: Request) -> Response:
-        refused = auth.refusal(request.headers.get(auth.INBOX_SECRET_HEADER), secret)
-        if refused is not None:
-            return PlainTextResponse("", status_code=refused)
-        challenge = request.headers.get(auth.CHALLENGE_HEADER, "")
-        return JSONResponse({"status": "ok", "proof": auth.proof(secret, challenge) if challenge else None})
-
-    return health
 
 
 def create_app(services: InboxServices, health_secret: str) -> Starlette:
@@ -42,7 +28,7 @@ def create_app(services: InboxServices, health_secret: str) -> Starlette:
     pages = Pages(services, templates)
     routes = [
         Route("/", pages.request_list),
-        Route("/health", health_check(health_secret)),
+        Route("/health", health_check(health_secret, auth.INBOX_SECRET_HEADER)),
         Route("/login", pages.login_page, methods=["GET"]),
         Route("/login", pages.login, methods=["POST"]),
         Route("/logout", pages.logout, methods=["POST"]),
@@ -61,6 +47,6 @@ def create_app(services: InboxServices, health_secret: str) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(ProtectiveHeaders, headers=HEADERS)],
         exception_handlers={404: pages.not_found, 405: pages.not_found, 500: pages.server_error},
     )

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from bot.flood import FloodGate, Verdict
 from core.i18n import tr
 from core.request_counts import count_tables, csv_rows
 from core.request_states import OUTCOMES
@@ -36,7 +37,7 @@ class Pages:
     def __init__(self, services: InboxServices, templates: Jinja2Templates) -> None:
         self.s = services
         self.templates = templates
-        self.throttle = security.LoginThrottle()
+        self.throttle = FloodGate(security.LOGINS_PER_ADDRESS, security.LOGIN_WINDOW_SECONDS)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -90,7 +91,7 @@ class Pages:
         if not security.pre_token_ok(request, _text(form, "pre")):
             return self._login_form(request, "inbox.error.form_expired", 400)
         address = request.client.host if request.client else "?"
-        if not self.throttle.allow(address):
+        if self.throttle.check(address) is not Verdict.PROCESS:
             return self._login_form(request, "inbox.login.too_many", 429)
         attempt = await asyncio.to_thread(
             self.s.accounts.login, _text(form, "login"), _text(form, "password"), _text(form, "code")

@@ -6,7 +6,6 @@ conversation's token lives in the page's memory and is sent in request bodies, n
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from json import JSONDecodeError
 from pathlib import Path
@@ -31,8 +30,10 @@ from core.handoff_link import parse_parameter, web_link
 from core.i18n import N_, tr
 from core.languages import SUPPORTED
 from rasa_components import auth
+from web.health import health_check
+from web.protection import ProtectiveHeaders
 from webchat.channel import CHANNEL, RIGHT_TO_LEFT, WebChannel, screen_record
-from webchat.headers import ProtectiveHeaders, new_token
+from webchat.headers import HEADERS, new_token
 
 HERE = Path(__file__).resolve().parent
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -166,24 +167,11 @@ class WebChat:
         return body, token, None
 
 
-def health_check(secret: str) -> Callable[[Request], Awaitable[Response]]:
-    """/health for the supervisor: it must carry the web chat's secret, and gets a proof back."""
-
-    async def health(request: Request) -> Response:
-        refused = auth.refusal(request.headers.get(auth.WEBCHAT_SECRET_HEADER), secret)
-        if refused is not None:
-            return PlainTextResponse("", status_code=refused)
-        challenge = request.headers.get(auth.CHALLENGE_HEADER, "")
-        return JSONResponse({"status": "ok", "proof": auth.proof(secret, challenge) if challenge else None})
-
-    return health
-
-
 def create_app(chat: WebChat, health_secret: str) -> Starlette:
     """The web chat application."""
     routes = [
         Route("/", chat.page),
-        Route("/health", health_check(health_secret)),
+        Route("/health", health_check(health_secret, auth.WEBCHAT_SECRET_HEADER)),
         Route("/api/start", chat.start, methods=["POST"]),
         Route("/qr/{parameter}.svg", chat.qr_code),
         Route("/api/message", chat.message, methods=["POST"]),
@@ -191,4 +179,6 @@ def create_app(chat: WebChat, health_secret: str) -> Starlette:
         Route("/api/exit", chat.leave, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(ProtectiveHeaders)])
+    return Starlette(
+        routes=routes, middleware=[Middleware(ProtectiveHeaders, headers=HEADERS, no_cookies=True)]
+    )
