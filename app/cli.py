@@ -30,10 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("telegram", help="serve Telegram only (engine and actions already running)")
     commands.add_parser("engine", help="serve the Rasa server (used by `run`)")
     commands.add_parser("actions", help="serve the action server (used by `run`)")
-    from app import admin, inbox_admin
+    from app import admin, backup_admin, inbox_admin
 
     admin.add_parser(commands)
     inbox_admin.add_parser(commands)
+    backup_admin.add_parser(commands)
     webchat = commands.add_parser("webchat", help="the web chat for people without Telegram")
     webchat.add_subparsers(dest="action", required=True).add_parser("serve", help="serve it (used by `run`)")
     return parser
@@ -184,7 +185,16 @@ def _inbox(settings: Settings, args: argparse.Namespace) -> int:
     return code
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app import backup_admin
+
+    code, output = backup_admin.run(settings, args)
+    print(output, file=sys.stderr if code else sys.stdout)
+    return code
+
+
 COMMANDS = {
+    "backup": _backup,
     "directory": _directory,
     "inbox": _inbox,
     "webchat": _webchat,

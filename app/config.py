@@ -89,6 +89,9 @@ class Settings:
     webchat_secret: str = ""  # the supervisor's health check of the web chat process
     webchat_public_url: str = ""  # the web chat as people reach it; hand-off links on Telegram use it
     webchat_address_limit: int = 60  # requests a minute from one address (behind a proxy: the proxy's)
+    # Where the engine keeps conversations (issue 17): "database" (ours), "redis" or "memory".
+    conversation_store: str = "database"
+    redis_url: str = ""  # Redis for shared state between replicas; required by conversation_store redis
 
     @property
     def inbox_url(self) -> str:
@@ -171,6 +174,8 @@ def load_settings() -> Settings:
         webchat_secret=_shared_secret("WEBCHAT_SECRET", instance_dir, "webchat.secret"),
         webchat_public_url=_public_url("WEBCHAT_PUBLIC_URL"),
         webchat_address_limit=int(_number("WEBCHAT_ADDRESS_LIMIT", 60, 1, 1_000_000)),
+        conversation_store=_conversation_store(),
+        redis_url=_text("REDIS_URL"),
     )
 
 
@@ -224,6 +229,35 @@ def _handover_policy() -> Policy:
         max_attempts=int(_number("OUTBOX_MAX_ATTEMPTS", 12, 1, 1000)),
         lease=timedelta(seconds=_number("OUTBOX_LEASE_SECONDS", 60, 0.5, 3600)),
     )
+
+
+CONVERSATION_STORES = ("database", "redis", "memory")
+
+
+def _conversation_store() -> str:
+    """Where conversations are kept; Rasa's own stores are refused, they do not erase (audit M9)."""
+    value = _text("CONVERSATION_STORE", "database")
+    if value not in CONVERSATION_STORES:
+        choices = ", ".join(CONVERSATION_STORES)
+        raise ConfigError(f"CONVERSATION_STORE must be one of {choices}, got {value!r}")
+    if value == "redis" and not _text("REDIS_URL"):
+        raise ConfigError("CONVERSATION_STORE=redis needs REDIS_URL (for example redis://127.0.0.1:6379/0)")
+    _refuse_engine_stores(REPO_ROOT / "endpoints.yml")
+    return value
+
+
+def _refuse_engine_stores(endpoints: Path) -> None:
+    """Stop when endpoints.yml names a tracker or lock store: we choose them, so that they erase."""
+    import yaml
+
+    configured = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    for section in ("tracker_store", "lock_store"):
+        if configured.get(section):
+            raise ConfigError(
+                f"{endpoints.name} must not configure a {section}: conversations are kept where "
+                "CONVERSATION_STORE says (database, redis or memory), in stores that truly erase on a "
+                "quick exit; Rasa's own stores do not"
+            )
 
 
 def _association_language() -> str:

@@ -45,9 +45,12 @@ def engine_app(settings: Settings) -> Any:
     from rasa.core.utils import AvailableEndpoints
 
     from app import engine_tuning
+    from app.conversation_store import conversation_store, lock_store
 
     engine_tuning.apply()
     endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
+    endpoints.tracker_store = conversation_store(settings)  # never from endpoints.yml (audit M9)
+    endpoints.lock_store = lock_store(settings)
     channels = run.create_http_input_channels(None, str(REPO_ROOT / "credentials.yml"))
     app = run.configure_app(
         channels, cors=None, enable_api=False, port=settings.rasa_port, endpoints=endpoints

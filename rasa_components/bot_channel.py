@@ -100,6 +100,7 @@ class BotInput(InputChannel):
             return response.json({"error": "tracker store cannot delete"}, status=501)
         async with agent.lock_store.lock(sender, wait_time_in_seconds=0.05):
             existed = await delete(sender)
+            existed = forget_fallback(agent.tracker_store, sender) or existed
         return response.json({"forgotten": True, "existed": existed})
 
     async def _receive(
@@ -128,6 +129,13 @@ def sender_of(body: object) -> str | None:
     """The sender of a request body, when it is a plausible conversation id."""
     sender = body.get("sender") if isinstance(body, dict) else None
     return sender if isinstance(sender, str) and 0 < len(sender) <= MAX_SENDER_LENGTH else None
+
+
+def forget_fallback(store: Any, sender: str) -> bool:
+    """Drop the sender from the memory copy Rasa keeps while the real store fails; True if held."""
+    fallback = getattr(store, "_fallback_tracker_store", None)
+    held = getattr(fallback, "store", None)
+    return isinstance(held, dict) and held.pop(sender, None) is not None
 
 
 def unwrapped(store: Any) -> Any:

@@ -1,86 +1,104 @@
-"""In-memory tracker store: idle expiry, true deletion, and conversations kept short.
+"""The engine's tracker store: encrypted, persistent by default, expiring, truly deleting, compact.
 
-- A conversation idle for `record_exp` seconds is forgotten (Rasa's own in-memory store never
-  forgets; default 24 h).
+- Where (storage/conversation_state.py): our database by default (SQLite, or PostgreSQL when
+  configured), so that a restart of any process loses no conversation; Redis for several engines;
+  process memory for tests. Each blob is the serialised conversation encrypted with DATA_KEY.
+- A conversation idle for `record_exp` seconds is forgotten.
 - `delete` removes a conversation entirely: the bot's "forget" (quick exit) leaves nothing.
 - Compaction (audit M3): Rasa replays and re-serialises the whole session on every turn, so a
   long conversation slowed everyone down. Once a conversation holds more than `max_events`
   events, it is saved as the state it had `keep_turns` user turns ago (its slots and active
-  loop, written as a fresh session start) followed by those last turns unchanged. The rules
-  and the actions only look at the slots, the active loop and the last turn or two, so the
+  loop, written as a fresh session start) followed by those last turns unchanged. The rules and
+  the actions only look at the slots, the active loop and the last turn or two, so the
   predictions stay the same while the cost of a turn stays flat.
 
-For several Rasa servers, Rasa's Redis store with the same `record_exp` is the documented
-alternative; it neither deletes nor compacts, so the bot's "forget" reports a failure there
-(docs/architecture.md).
+Rasa's own SQL, Redis and in-memory stores neither delete nor expire as promised (audit M9), so
+the engine refuses any other store at start (app/engine_server.py).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
+import rasa.shared.core.trackers
+from cryptography.fernet import InvalidToken
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from storage.conversation_state import MemoryState, StateBackend
+from storage.crypto import FieldCipher
+
 KEEP_TURNS = 10
 MAX_EVENTS = 150
 
 
-class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
-    """In-memory conversations, compacted when long, dropped after `record_exp` idle seconds."""
+class ConversationStore(TrackerStore, SerializedTrackerAsText):
+    """Conversations in a `StateBackend`, encrypted, compacted when long, gone when deleted."""
 
     def __init__(
         self,
         domain: Domain,
         event_broker: EventBroker | None = None,
-        record_exp: float | str = 86400,
-        keep_turns: int | str = KEEP_TURNS,
-        max_events: int | str = MAX_EVENTS,
-        clock: Callable[[], float] = time.monotonic,
+        *,
+        backend: StateBackend,
+        cipher: FieldCipher,
+        keep_turns: int = KEEP_TURNS,
+        max_events: int = MAX_EVENTS,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
-        self.record_exp = float(record_exp)
+        self.backend = backend
         self.keep_turns = int(keep_turns)
         self.max_events = int(max_events)
-        self._clock = clock
-        self._saved_at: dict[str, float] = {}
-
-    def _expire(self) -> None:
-        """Forget every conversation idle for longer than `record_exp`."""
-        now = self._clock()
-        for sender_id in [s for s, at in self._saved_at.items() if now - at > self.record_exp]:
-            self.store.pop(sender_id, None)
-            del self._saved_at[sender_id]
+        self._cipher = cipher
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the conversation, compacted when it has grown long."""
-        self._expire()
+        await self.stream_events(tracker)
         if len(tracker.events) > self.max_events:
             tracker = compacted(tracker, self.keep_turns, list(self.domain.slots))
-        await super().save(tracker)
-        self._saved_at[tracker.sender_id] = self._clock()
+        self.backend.write(tracker.sender_id, self._cipher.encrypt(self.serialise_tracker(tracker)))
 
     async def delete(self, sender_id: str) -> bool:
         """Remove the conversation entirely; True when there was one."""
-        self._saved_at.pop(sender_id, None)
-        return self.store.pop(sender_id, None) is not None
+        return self.backend.delete(sender_id)
 
-    async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
-        """The conversation, unless it has expired."""
-        self._expire()
-        return await super()._retrieve(sender_id, fetch_all_sessions)
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session of the conversation, unless it has expired."""
+        return self._retrieve(sender_id, fetch_all_sessions=False)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Every session of the conversation held (compaction keeps one)."""
+        return self._retrieve(conversation_id, fetch_all_sessions=True)
+
+    def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> DialogueStateTracker | None:
+        blob = self.backend.read(sender_id)
+        if blob is None:
+            return None
+        try:
+            tracker = self.deserialise_tracker(sender_id, self._cipher.decrypt(blob))
+        except InvalidToken:  # another key: a fresh start is safer than a crash
+            self.backend.delete(sender_id)
+            return None
+        if tracker is None or fetch_all_sessions:
+            return tracker
+        sessions = rasa.shared.core.trackers.get_trackers_for_conversation_sessions(tracker)
+        return sessions[-1] if len(sessions) > 1 else tracker
 
     async def keys(self) -> Iterable[str]:
-        """The senders of the conversations still held."""
-        self._expire()
-        return list(self.store.keys())
+        """The conversations still held."""
+        return self.backend.conversations()
+
+
+def memory_store(domain: Domain, ttl_seconds: float = 86400, **kwargs: Any) -> ConversationStore:
+    """A store in process memory (tests, throwaway runs); `kwargs` as for ConversationStore."""
+    cipher = kwargs.pop("cipher", None) or FieldCipher("m" * 32)
+    return ConversationStore(domain, backend=MemoryState(ttl_seconds), cipher=cipher, **kwargs)
 
 
 def turn_starts(events: list[Event]) -> list[int]:

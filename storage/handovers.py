@@ -115,6 +115,7 @@ class Handovers:
         self.policy = policy or Policy()
         self._now = clock
         self._outbox = Outbox(cipher, self.policy.lease, self.policy.max_attempts)
+        self.claimant = secrets.token_hex(8)  # this sender's name on its outbox claims (audit M12)
 
     # --- the person's side -------------------------------------------------------------
 
@@ -371,16 +372,24 @@ class Handovers:
         )
         with self._transaction() as session:
             ids = list(session.scalars(query))
-            claimed = [i for i in ids if self._outbox.claim(session, i, now)]
+            claimed = [i for i in ids if self._outbox.claim(session, i, now, self.claimant)]
             items = [self._item(session, session.get(OutboxRow, i)) for i in claimed]
             return [item for item in items if item is not None]
 
     def deliverable(self, item_id: int, *, session: Session | None = None) -> bool:
-        """Checked again just before sending to a person: still pending, and the request not paused."""
+        """Checked again just before sending to a person: still pending under this sender's lease
+        (renewed), and the request not paused."""
         with self._transaction(session) as session:
+            if not self._outbox.renew(session, item_id, self._now(), self.claimant):
+                return False
             row = session.get(OutboxRow, item_id)
             handover = session.get(HandoverRow, row.handover_id) if row else None
-            return bool(row and handover and row.status == PENDING and not handover.paused)
+            return bool(row and handover and not handover.paused)
+
+    def still_claimed(self, item_id: int) -> bool:
+        """Just before posting a notice: the lease is still this sender's (renewed)."""
+        with self._transaction() as session:
+            return self._outbox.renew(session, item_id, self._now(), self.claimant)
 
     def mark_sent(
         self,
@@ -411,7 +420,10 @@ class Handovers:
         if nobody answers it in time."""
         now = self._now()
         with self._transaction() as session:
-            return self._outbox.retry_or_drop(session.get(OutboxRow, item_id), now)
+            row = session.get(OutboxRow, item_id)
+            if not self._outbox.holds(row, self.claimant):  # another sender took it over
+                return False
+            return self._outbox.retry_or_drop(row, now)
 
     def skip_notice(self, item_id: int) -> None:
         """The association has no group: there is nobody to notify there."""
@@ -421,7 +433,9 @@ class Handovers:
     def mark_not_now(self, item_id: int, not_before: datetime | None) -> None:
         """Outside the person's safe times (or paused): wait, without counting an attempt."""
         with self._transaction() as session:
-            self._outbox.wait(session.get(OutboxRow, item_id), not_before)
+            row = session.get(OutboxRow, item_id)
+            if self._outbox.holds(row, self.claimant):
+                self._outbox.wait(row, not_before)
 
     # --- internals ---------------------------------------------------------------------
 

@@ -172,6 +172,7 @@ class OutboxRow(Base):
     sent_at = Column(UtcDateTime, nullable=True)
     sent_chat_id = Column(BigInteger, nullable=True)  # group messages only, to route replies
     sent_message_id = Column(BigInteger, nullable=True)
+    claimed_by = Column(String(40), nullable=True)  # the sender holding the lease (audit M12)
 
 
 class AuditRow(Base):
@@ -278,3 +279,13 @@ class InboxNoteRow(Base):
     account_id = Column(Integer, nullable=True)
     at = Column(UtcDateTime, nullable=False)
     text = Column(Text, nullable=False)  # encrypted
+
+
+class ConversationStateRow(Base):
+    """The engine's state of one conversation, encrypted as one blob; deleted on a quick exit."""
+
+    __tablename__ = "conversation_state"
+
+    conversation = Column(String(128), primary_key=True)  # the engine's sender id: a pseudonym
+    state = Column(Text, nullable=False)
+    saved_at = Column(UtcDateTime, nullable=False, index=True)

@@ -76,14 +76,34 @@ class Outbox:
 
     # --- delivering ------------------------------------------------------------------------
 
-    def claim(self, session: Session, item_id: int, now: datetime) -> bool:
+    def claim(self, session: Session, item_id: int, now: datetime, claimant: str) -> bool:
         """Take a due message for one lease, counting an attempt; False when another sender has it."""
         claimed = session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == item_id, OutboxRow.status == PENDING, OutboxRow.not_before <= now)
-            .values(not_before=now + self._lease, attempts=OutboxRow.attempts + 1)
+            .values(not_before=now + self._lease, attempts=OutboxRow.attempts + 1, claimed_by=claimant)
         )
         return claimed.rowcount == 1
+
+    def renew(self, session: Session, item_id: int, now: datetime, claimant: str) -> bool:
+        """Just before sending: extend the lease, if it is still this claimant's and not expired
+        (once expired, another sender may have claimed it: sending too would deliver it twice)."""
+        renewed = session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == item_id,
+                OutboxRow.status == PENDING,
+                OutboxRow.claimed_by == claimant,
+                OutboxRow.not_before > now,
+            )
+            .values(not_before=now + self._lease)
+        )
+        return renewed.rowcount == 1
+
+    @staticmethod
+    def holds(row: OutboxRow | None, claimant: str) -> bool:
+        """The row is pending under this claimant's claim (a failure is its to record)."""
+        return row is not None and row.status == PENDING and row.claimed_by == claimant
 
     @staticmethod
     def mark_sent(row: OutboxRow, now: datetime, chat_id: int | None, message_id: int | None) -> None:

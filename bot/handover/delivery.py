@@ -1,8 +1,10 @@
 """Delivers the handover outbox: notices to association groups, notices and words to people.
 
-Each due row is claimed for a lease before sending, so a crash before it is marked sent means
-the row is sent again after the lease: at least once, and exactly once unless the process dies
-between Telegram's answer and the commit that follows it. Failures retry with backoff. A group
+Each due row is claimed for a lease under this sender's name, and the lease is renewed just
+before sending; a round that outlasted the lease skips the row, which another sender may hold
+(audit M12). A crash before a row is marked sent means it is sent again after the lease: at
+least once, and exactly once unless the process dies between the channel's answer and the
+commit that follows it. Failures retry with backoff. A group
 notice that cannot be delivered loses nothing: the request is in the inbox. What goes to a person goes
 through the turn pipeline (`DeliverToPerson`): in order with their turns, never during or after
 a quick exit, recorded for erasure in the same transaction that marks it sent.
@@ -115,6 +117,8 @@ class DeliveryWorker:
         chat_id, screen = target
         try:
             if item.target == GROUP and self._send_to_group is not None:
+                if not await asyncio.to_thread(self._handovers.still_claimed, item.id):
+                    return 0  # the lease ran out during this round: another sender may have it
                 group = int(chat_id)
                 message_id = await self._send_to_group(group, screen)
                 await asyncio.to_thread(self._handovers.mark_sent, item.id, group, message_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,14 @@ def postgres_url() -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
+    with empty_database(request, request.param, tmp_path) as database:
+        yield database
+
+
+@contextmanager
+def empty_database(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> Iterator[Database]:
+    """A SQLite file, or a PostgreSQL schema of its own dropped when done."""
+    if kind == "sqlite":
         file = tmp_path / "assistant.db"
         yield Database("sqlite", f"sqlite:///{file}", file=file)
         return
@@ -98,3 +106,20 @@ def ledger(db_engine: Engine, cipher: FieldCipher) -> MessageLedger:
 def person() -> str:
     """A fresh 32-hex-character pseudonym."""
     return uuid.uuid4().hex
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_client() -> Iterator[object]:
+    """The test Redis server; every key a test writes carries its own prefix and is removed after."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"no connection to Redis at {REDIS_URL} ({type(error).__name__})")
+    yield client
+    client.close()

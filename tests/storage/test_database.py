@@ -53,8 +53,13 @@ def test_sqlite_engine_enforces_foreign_keys_and_crosses_threads(tmp_path: Path)
 
 
 INBOX_TABLES = (
-    "inbox_accounts", "inbox_setup_links", "inbox_recovery_codes", "inbox_sessions", "inbox_access_log",
-    "relay_messages", "inbox_notes",
+    "inbox_accounts",
+    "inbox_setup_links",
+    "inbox_recovery_codes",
+    "inbox_sessions",
+    "inbox_access_log",
+    "relay_messages",
+    "inbox_notes",
 )
 
 

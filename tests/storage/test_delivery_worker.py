@@ -119,7 +119,6 @@ async def test_a_notice_waits_for_the_persons_safe_times(stores, person, clock):
     assert [chat for chat, _ in telegram.sent] == [GROUP, 777]
 
 
-
 async def test_nothing_reaches_a_person_whose_request_is_paused(stores, person, clock):
     """A quick exit pauses the request: due notices stay in the outbox, whatever their time."""
     directory, handovers = stores

@@ -312,3 +312,21 @@ def test_a_notice_queued_before_the_chat_was_known_goes_once_it_is(store, person
     store.attach_chat(person, "tok" * 15, "web")
     (item,) = store.due(datetime.now(timezone.utc) + timedelta(minutes=2), channels=("web",))
     assert item.kind == "accepted" and item.chat_id == "tok" * 15 and item.channel == "web"
+
+
+def test_two_senders_never_both_deliver_a_message_whose_first_lease_ran_out(store, db_engine, cipher, person):
+    """Audit M12: two instances share the outbox; a round of the first outlasts its lease."""
+    clock = {"now": datetime.now(timezone.utc)}
+    first = Handovers(db_engine, cipher, next_in_order, store.policy, clock=lambda: clock["now"])
+    second = Handovers(db_engine, cipher, next_in_order, store.policy, clock=lambda: clock["now"])
+    first.create(person, draft(), "key-m12")
+    (item,) = first.due(clock["now"])
+    assert second.due(clock["now"]) == [], "claimed: the second sender waits"
+    clock["now"] += store.policy.lease + timedelta(seconds=1)  # the first is still busy elsewhere
+    (again,) = second.due(clock["now"])
+    assert again.id == item.id
+    assert not first.still_claimed(item.id), "the first must not post it as well"
+    assert not first.mark_failed(item.id), "nor reschedule what the second is sending"
+    assert second.still_claimed(item.id)
+    second.mark_sent(again.id, 555, 1)
+    assert [r.status for r in outbox(db_engine, kind="request")] == ["sent"]

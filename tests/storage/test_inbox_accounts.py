@@ -25,7 +25,6 @@ PASSWORD = "correct horse battery staple"
 LOGIN, NAME = "Camille.Martin@example.org", "Camille Martin"
 
 
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)

@@ -16,6 +16,7 @@ from app.config import load_settings
 from app.demo import DEMO_ID, DEMO_LOGIN, banner, prepare_demo
 from app.runtime import build_stores
 from core.keyed_hash import KeyedHasher
+from storage.crypto import FieldCipher
 from tests.support.inbox import accounts_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,3 +80,51 @@ def test_the_demo_is_offered_only_on_an_unconfigured_machine(environment, monkey
     switched_off = dataclasses.replace(settings, demo=False)
     assert prepare_demo(switched_off, stores.directory, accounts) is None
     stores.db.dispose()
+
+
+def test_a_backup_from_the_command_line_restores_on_a_fresh_machine(environment, tmp_path, monkeypatch):
+    """Keys kept apart: the backup key opens the file, DATA_KEY the personal fields; neither is in it."""
+
+    from sqlalchemy import text
+
+    from storage.inbox_requests import InboxRequests
+    from storage.inbox_sessions import Who
+    from tests.storage.test_handovers import SECRETS, draft
+
+    monkeypatch.setenv("INSTANCE_DIR", environment["INSTANCE_DIR"])
+    for name in ("DATABASE_URL", "DATA_KEY", "PSEUDONYM_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    stores = build_stores(settings)
+    with stores.db.begin() as connection:
+        connection.execute(text("UPDATE associations SET active = true"))
+    reference = stores.handovers.create(
+        "p" * 32, dataclasses.replace(draft(), association_id="ccem"), "k1"
+    ).reference
+    stores.db.dispose()
+
+    backups = tmp_path / "backups"
+    made = app(
+        {**environment, "BACKUP_KEY": "kept-apart-backup-key-123"}, "backup", "create", "--to", str(backups)
+    )
+    assert made.returncode == 0, made.stderr
+    (file,) = backups.iterdir()
+    assert oct(file.stat().st_mode & 0o777) == "0o600"
+    assert all(secret.encode() not in file.read_bytes() for secret in SECRETS)
+
+    fresh = {**environment, "INSTANCE_DIR": str(tmp_path / "fresh")}
+    without_key = app(fresh, "backup", "restore", str(file))
+    assert without_key.returncode == 1 and "does not open with this BACKUP_KEY" in without_key.stderr
+    fresh["DATA_KEY"] = settings.data_key  # carried to the new machine apart from the backups
+    restored = app({**fresh, "BACKUP_KEY": "kept-apart-backup-key-123"}, "backup", "restore", str(file))
+    assert restored.returncode == 0, restored.stderr
+
+    monkeypatch.setenv("INSTANCE_DIR", fresh["INSTANCE_DIR"])
+    monkeypatch.setenv("DATA_KEY", settings.data_key)
+    again = load_settings()
+    engine = build_stores(again, import_seed=False).db
+    detail = InboxRequests(engine, FieldCipher(again.data_key)).detail(
+        reference, Who(1, "ccem", "coordinator")
+    )
+    assert detail is not None and (detail.draft.alias, detail.draft.phone) == (SECRETS[0], SECRETS[1])
+    engine.dispose()

@@ -16,7 +16,6 @@ from tests.support.clock import ManualClock
 START = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
 
 
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)

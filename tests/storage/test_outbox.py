@@ -49,9 +49,11 @@ def add(session: Session, outbox: Outbox, owner: int, dedupe: str = "one", **opt
 def test_one_sender_claims_a_message_for_one_lease(db_engine, outbox, owner):
     with Session(db_engine) as session, session.begin():
         row = add(session, outbox, owner)
-        assert outbox.claim(session, row.id, NOW)
-        assert not outbox.claim(session, row.id, NOW + LEASE / 2), "another sender must wait for the lease"
-        assert outbox.claim(session, row.id, NOW + LEASE), "a sender that died leaves it to the next"
+        assert outbox.claim(session, row.id, NOW, "a")
+        assert not outbox.claim(session, row.id, NOW + LEASE / 2, "b"), (
+            "another sender must wait for the lease"
+        )
+        assert outbox.claim(session, row.id, NOW + LEASE, "b"), "a sender that died leaves it to the next"
         session.refresh(row)
         assert row.attempts == 2
 
@@ -73,11 +75,11 @@ def test_the_body_is_encrypted_at_rest_and_forgotten_once_sent(db_engine, outbox
 def test_failures_back_off_then_the_message_is_set_aside(db_engine, outbox, owner):
     with Session(db_engine) as session, session.begin():
         row = add(session, outbox, owner, body={"text": "x"})
-        assert outbox.claim(session, row.id, NOW)
+        assert outbox.claim(session, row.id, NOW, "a")
         session.refresh(row)
         assert not outbox.retry_or_drop(row, NOW)
         assert row.not_before == NOW + backoff(1) and row.status == PENDING
-        assert outbox.claim(session, row.id, row.not_before)
+        assert outbox.claim(session, row.id, row.not_before, "a")
         session.refresh(row)
         assert outbox.retry_or_drop(row, NOW), "dropped after max_attempts"
         assert (row.status, row.body) == (DEAD, None)
@@ -86,10 +88,10 @@ def test_failures_back_off_then_the_message_is_set_aside(db_engine, outbox, owne
 def test_held_messages_wait_until_released_and_not_now_costs_no_attempt(db_engine, outbox, owner):
     with Session(db_engine) as session, session.begin():
         held = add(session, outbox, owner, dedupe="held", held=True)
-        assert held.not_before is None and not outbox.claim(session, held.id, NOW + timedelta(days=1))
+        assert held.not_before is None and not outbox.claim(session, held.id, NOW + timedelta(days=1), "a")
         outbox.release(session, owner, "group", NOW)
         session.refresh(held)
-        assert held.not_before == NOW and outbox.claim(session, held.id, NOW)
+        assert held.not_before == NOW and outbox.claim(session, held.id, NOW, "a")
         session.refresh(held)
         outbox.wait(held, NOW + timedelta(hours=8))
         assert held.attempts == 0 and held.not_before == NOW + timedelta(hours=8)
@@ -108,3 +110,19 @@ def test_cancelling_drops_only_what_was_not_sent(db_engine, outbox, owner):
         session.refresh(pending)
         assert (sent.status, pending.status, pending.body) == (SENT, DEAD, None)
         assert [row.id for row in outbox.sent_rows(session, owner, "request", "first")] == [sent.id]
+
+
+def test_a_sender_whose_lease_ran_out_cannot_send_or_record_over_the_next_one(db_engine, outbox, owner):
+    """Audit M12: a slow round outlasts its lease while a second sender claims the same row."""
+    with Session(db_engine) as session, session.begin():
+        row = add(session, outbox, owner)
+        assert outbox.claim(session, row.id, NOW, "slow")
+        assert outbox.renew(session, row.id, NOW + LEASE / 2, "slow"), "within its lease, it may send"
+        later = NOW + LEASE / 2 + LEASE
+        assert not outbox.renew(session, row.id, later, "slow"), "an expired lease is not renewed"
+        assert outbox.claim(session, row.id, later, "next")
+        assert not outbox.renew(session, row.id, later, "slow"), "the row is the next sender's now"
+        assert outbox.renew(session, row.id, later, "next")
+        session.refresh(row)
+        assert row.claimed_by == "next"
+        assert outbox.holds(row, "next") and not outbox.holds(row, "slow")

@@ -1,8 +1,9 @@
-"""The tracker store: idle expiry, true deletion, and compaction that keeps the state."""
+"""The tracker store: chosen by the settings, idle expiry, true deletion, compaction that keeps the state."""
 
 from __future__ import annotations
 
-from rasa.core.tracker_store import TrackerStore
+import pytest
+from rasa.core.lock_store import RedisLockStore
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
@@ -16,8 +17,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
-from app.config import REPO_ROOT
-from rasa_components.tracker_store import ExpiringInMemoryTrackerStore, compacted, turn_starts
+from app.config import REPO_ROOT, ConfigError, _refuse_engine_stores, load_settings
+from app.conversation_store import conversation_store, lock_store
+from rasa_components.tracker_store import ConversationStore, compacted, memory_store, turn_starts
+from storage.conversation_state import DatabaseState, MemoryState, RedisState
+from storage.crypto import FieldCipher
 
 DOMAIN = Domain.from_dict(
     {
@@ -70,28 +74,28 @@ def long_conversation(turns: int, form_from: int | None = None) -> DialogueState
     return DialogueStateTracker.from_events("someone", events, DOMAIN.slots)
 
 
-async def test_conversations_expire_after_idle_time():
+async def test_the_memory_store_expires_idle_conversations_and_holds_only_ciphertext():
     clock = Clock()
-    store = ExpiringInMemoryTrackerStore(Domain.empty(), record_exp="60", clock=clock)
+    backend = MemoryState(60, clock=clock)
+    store = ConversationStore(Domain.empty(), backend=backend, cipher=FieldCipher("c" * 32))
     await store.save(tracker("a"))
     clock.now = 30
     await store.save(tracker("b"))
     assert await store.retrieve("a") is not None
+    assert "a marker text" not in str(backend._blobs)
     clock.now = 70
     assert await store.retrieve("a") is None
     assert list(await store.keys()) == ["b"]
-    assert "a marker text" not in str(store.store.get("a", ""))
     clock.now = 200
     assert list(await store.keys()) == []
 
 
 async def test_delete_removes_the_conversation_entirely():
-    store = ExpiringInMemoryTrackerStore(Domain.empty())
+    store = memory_store(Domain.empty())
     await store.save(tracker("a", "what a wrote"))
     await store.save(tracker("b", "what b wrote"))
     assert await store.delete("a") is True
     assert await store.retrieve("a") is None
-    assert "a" not in store.store and "what a wrote" not in str(store.store)
     assert await store.delete("a") is False
     assert list(await store.keys()) == ["b"]
 
@@ -126,7 +130,7 @@ def test_a_short_conversation_is_left_as_it_is():
 
 
 async def test_saving_compacts_long_conversations_only():
-    store = ExpiringInMemoryTrackerStore(DOMAIN, keep_turns=5, max_events=60)
+    store = memory_store(DOMAIN, keep_turns=5, max_events=60)
     await store.save(long_conversation(10))
     assert len((await store.retrieve("someone")).events) == len(long_conversation(10).events)
     await store.save(long_conversation(300))
@@ -135,13 +139,46 @@ async def test_saving_compacts_long_conversations_only():
     assert kept.current_slot_values() == long_conversation(300).current_slot_values()
 
 
-def test_endpoints_configure_the_expiring_store(monkeypatch):
-    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+def test_the_engine_keeps_conversations_where_the_settings_say(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("CONVERSATION_TTL_SECONDS", "120")
-    monkeypatch.setenv("ACTIONS_SECRET", "s" * 32)
-    endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
-    store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
-    assert isinstance(store, ExpiringInMemoryTrackerStore)
-    assert store.record_exp == 120
+    settings = load_settings()
+    assert settings.conversation_store == "database"
+    store = conversation_store(settings)
+    assert isinstance(store.backend, DatabaseState)
     assert (store.keep_turns, store.max_events) == (10, 150)
-    assert endpoints.action.headers == {"X-Actions-Secret": "s" * 32}
+    assert lock_store(settings) is None, "one engine: Rasa's in-memory locks"
+    monkeypatch.setenv("CONVERSATION_STORE", "redis")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    settings = load_settings()
+    assert isinstance(conversation_store(settings).backend, RedisState)
+    locks = lock_store(settings)
+    assert isinstance(locks, RedisLockStore) and locks.red.connection_pool.connection_kwargs["db"] == 3
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"CONVERSATION_STORE": "sql"}, "CONVERSATION_STORE must be one of database, redis, memory"),
+        ({"CONVERSATION_STORE": "redis"}, "CONVERSATION_STORE=redis needs REDIS_URL"),
+    ],
+)
+def test_a_store_that_would_not_erase_is_refused_at_start(tmp_path, monkeypatch, environment, message):
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load_settings()
+
+
+def test_a_tracker_store_in_endpoints_yml_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+    monkeypatch.setenv("ACTIONS_SECRET", "s" * 32)
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"endpoints\.yml must not configure a tracker_store"):
+        _refuse_engine_stores(endpoints)
+    _refuse_engine_stores(REPO_ROOT / "endpoints.yml")  # ours configures none
+    action = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
+    assert action.tracker_store is None and action.lock_store is None
