@@ -23,7 +23,7 @@ test: setup system-packages browser-tools catalogs model  ## every test, lint an
 
 setup: $(INSTALLED)
 
-system-packages:  ## Debian's chromium for the browser tests (apt-get, only when missing)
+system-packages:  ## Debian's chromium (browser tests) and haproxy (replica test), with apt-get, only when missing
 	scripts/system-packages.sh
 
 browser-tools: tests/browser/node_modules/axe-core/axe.min.js  ## axe-core for the accessibility checks
@@ -49,9 +49,10 @@ catalogs-update: setup  ## re-extract ids from the code and merge them into ever
 model: setup  ## train only when the training data changed
 	$(PY) -m app train
 
-bench: setup catalogs model  ## latency, throughput, transactions and memory figures
+bench: setup system-packages catalogs model  ## latency, throughput, transactions and memory figures
 	$(PY) scripts/benchmark.py
 	$(PY) scripts/webchat_bench.py
+	$(PY) scripts/replica_bench.py
 	$(PY) scripts/long_conversation.py
 	$(PY) scripts/nlu_eval.py
 	$(PY) scripts/language_eval.py

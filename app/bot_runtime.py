@@ -19,10 +19,13 @@ from bot.engine import EngineClient
 from bot.flood import FloodGate
 from bot.language_detection import LanguageDetector
 from bot.session_memory import LanguageMemory
+from bot.shared_flood import SharedFloodGate
 from bot.turn.channel import Channel
 from bot.turn.erasure import Eraser
 from bot.turn.inputs import known_intents
 from bot.turn.pipeline import PipelineParts, TurnPipeline
+from bot.turn.shared_locks import SharedPersonLocks
+from bot.turn.state_cache import PersonStateCache
 from core.i18n import check_catalogs
 from core.keyed_hash import KeyedHasher
 from storage.stores import Stores
@@ -58,18 +61,23 @@ class BotRuntime:
         eraser = Eraser(stores.ledger, channels)
         wake = asyncio.Event()
         limit = settings.flood_max_messages if flood_control else UNLIMITED
+        shared = (
+            shared_state(settings, limit)
+            if settings.redis_url
+            else {"flood": FloodGate(limit, settings.flood_window_seconds)}
+        )
         parts = PipelineParts(
             hasher=hasher,
             store=stores.turns,
             engine=engine,
             detector=LanguageDetector(),
             memory=LanguageMemory(settings.conversation_ttl_seconds),
-            flood=FloodGate(limit, settings.flood_window_seconds),
             eraser=eraser,
             engine_intents=known_intents(domain_file),
             wake_delivery=wake.set,
             quick_exit_line=settings.quick_exit_line,
             engine_timeout=settings.engine_timeout,
+            **shared,
         )
         return cls(settings, hasher, stores, engine, eraser, TurnPipeline(parts), channels, wake)
 
@@ -100,3 +108,22 @@ class BotRuntime:
         self.tasks.clear()
         await self.pipeline.exits.stop()
         await self.engine.close()
+
+
+LOCK_LEASE = 15.0  # renewed while a turn goes on; what a person waits at most after a crash
+
+
+def shared_state(settings: Settings, flood_limit: int) -> dict[str, Any]:
+    """With REDIS_URL, what several bot instances must share: each person's lock and flood window,
+    and no cached person state (another instance may have changed it: a new code word)."""
+    import redis
+    import redis.asyncio
+
+    wait = settings.engine_timeout * 3 + 10  # a turn's longest wait, with room
+    return {
+        "locks": SharedPersonLocks(redis.asyncio.Redis.from_url(settings.redis_url), LOCK_LEASE, wait),
+        "flood": SharedFloodGate(
+            redis.Redis.from_url(settings.redis_url), flood_limit, settings.flood_window_seconds
+        ),
+        "cache": PersonStateCache(ttl_seconds=0),
+    }

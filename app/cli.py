@@ -87,8 +87,12 @@ def _telegram(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.telegram_token:
         print("configuration error: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
+    from app.monitor_server import start_monitor
+
+    runtime = BotRuntime.build(settings)
+    start_monitor(settings, runtime.stores)
     try:
-        run_telegram(BotRuntime.build(settings))
+        run_telegram(runtime)
     except WebhookSecretError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2

@@ -92,6 +92,13 @@ class Settings:
     # Where the engine keeps conversations (issue 17): "database" (ours), "redis" or "memory".
     conversation_store: str = "database"
     redis_url: str = ""  # Redis for shared state between replicas; required by conversation_store redis
+    # Health, readiness and metrics of every process need this bearer token (monitoring/http.py).
+    monitor_token: str = ""
+    monitor_listen: str = "127.0.0.1"
+    monitor_port: int = 8092  # the Telegram bot process's monitor (the others answer on their own port)
+    # Replicas (docs/deployment.md): the balancers in front of the Rasa servers and action servers.
+    engine_url: str = ""
+    actions_balancer_url: str = ""
 
     @property
     def inbox_url(self) -> str:
@@ -110,13 +117,18 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        """The Rasa server, on loopback only."""
+        """The Rasa server as the bot reaches it: ENGINE_URL (a balancer over replicas), else loopback."""
+        return self.engine_url or self.local_rasa_url
+
+    @property
+    def local_rasa_url(self) -> str:
+        """This machine's Rasa server, on loopback only (the one the supervisor starts and checks)."""
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
-        """The action server's webhook, on loopback only."""
-        return f"http://127.0.0.1:{self.actions_port}/webhook"
+        """The action server's webhook as Rasa reaches it: ACTIONS_URL (a balancer), else loopback."""
+        return self.actions_balancer_url or f"http://127.0.0.1:{self.actions_port}/webhook"
 
 
 def load_settings() -> Settings:
@@ -176,6 +188,11 @@ def load_settings() -> Settings:
         webchat_address_limit=int(_number("WEBCHAT_ADDRESS_LIMIT", 60, 1, 1_000_000)),
         conversation_store=_conversation_store(),
         redis_url=_text("REDIS_URL"),
+        monitor_token=_shared_secret("MONITOR_TOKEN", instance_dir, "monitor.token"),
+        monitor_listen=_text("MONITOR_LISTEN", "127.0.0.1"),
+        monitor_port=int(_number("MONITOR_PORT", 8092, 1024, 65535)),
+        engine_url=_local_url("ENGINE_URL"),
+        actions_balancer_url=_local_url("ACTIONS_URL"),
     )
 
 
@@ -198,6 +215,14 @@ def _public_url(name: str) -> str:
     if value and not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ConfigError(f"{name} must start with https:// (or be a local address)")
     return value.rstrip("/")
+
+
+def _local_url(name: str) -> str:
+    """A balancer on this machine or a private network: plain http, no trailing slash."""
+    value = _text(name).rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must start with http:// or https://")
+    return value
 
 
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{32,256}$")  # Telegram's alphabet; long enough not to guess

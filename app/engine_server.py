@@ -17,6 +17,7 @@ from typing import Any
 
 from app.config import REPO_ROOT, Settings
 from app.logging_setup import configure_server_logging
+from monitoring.http import sanic_middleware
 from rasa_components import auth
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,30 @@ def engine_app(settings: Settings) -> Any:
     app = run.configure_app(
         channels, cors=None, enable_api=False, port=settings.rasa_port, endpoints=endpoints
     )
+    store = endpoints.tracker_store
+    app.register_middleware(sanic_middleware(settings.monitor_token, engine_checks(app, store)), "request")
     app.register_middleware(secret_guard(settings.rasa_token, auth.ENGINE_SECRET_HEADER), "request")
     load = partial(run.load_agent_on_start, str(settings.model_path), endpoints, None)
     app.register_listener(load, "before_server_start")
     app.register_listener(run.close_resources, "after_server_stop")
     return app
+
+
+def engine_checks(app: Any, store: Any) -> dict[str, Callable[[], Awaitable[bool]]]:
+    """Ready: a model is loaded and the conversation store answers."""
+    from monitoring.metrics import MODEL_LOADED
+
+    async def model() -> bool:
+        agent = getattr(app.ctx, "agent", None)
+        loaded = bool(agent and agent.is_ready())
+        MODEL_LOADED.set(1 if loaded else 0)
+        return loaded
+
+    async def conversations() -> bool:
+        await store.retrieve("readiness-check")  # raises when the database or Redis does not answer
+        return True
+
+    return {"model": model, "conversation_store": conversations}
 
 
 def secret_guard(secret: str, header: str) -> Middleware:
@@ -86,10 +106,38 @@ def actions_app(settings: Settings) -> Any:
     from rasa_sdk.endpoint import create_app
 
     app = create_app("actions", cors_origins=None)
+    app.register_middleware(sanic_middleware(settings.monitor_token, action_checks(settings)), "request")
+    register_action_metrics(app)
     app.register_middleware(secret_guard(settings.actions_secret, auth.ACTIONS_SECRET_HEADER), "request")
     app.register_middleware(health_proof(settings.actions_secret), "request")
     app.error_handler.add(Exception, action_failed)
     return app
+
+
+def action_checks(settings: Settings) -> dict[str, Callable[[], Awaitable[bool]]]:
+    """Ready: our database answers (the actions read the directory and write requests)."""
+    from app.readiness import database_answers
+    from storage.database import make_engine
+
+    return {"database": database_answers(make_engine(settings.database_url))}
+
+
+def register_action_metrics(app: Any) -> None:
+    """Count the action server's calls and time them (status codes only)."""
+    import time
+
+    from monitoring.metrics import ACTION_CALLS, ACTION_SECONDS
+
+    async def started(request: Any) -> None:
+        request.ctx.started = time.monotonic()
+
+    async def finished(request: Any, answer: Any) -> None:
+        if request.path == "/webhook":
+            ACTION_CALLS.labels(str(answer.status)).inc()
+            ACTION_SECONDS.observe(time.monotonic() - getattr(request.ctx, "started", time.monotonic()))
+
+    app.register_middleware(started, "request")
+    app.register_middleware(finished, "response")
 
 
 def health_proof(secret: str) -> Middleware:

@@ -8,10 +8,13 @@ import uvicorn
 
 from app.config import Settings
 from app.logging_setup import configure_server_logging
+from app.readiness import database_answers
 from app.runtime import build_stores
 from core.keyed_hash import KeyedHasher
 from inbox.app import create_app
 from inbox.services import InboxServices
+from monitoring.http import starlette_routes
+from storage.database import make_engine
 
 
 def inbox_services(settings: Settings) -> InboxServices:
@@ -26,7 +29,9 @@ def inbox_services(settings: Settings) -> InboxServices:
 def serve_inbox(settings: Settings) -> None:
     """Serve the inbox until stopped (blocking)."""
     configure_server_logging()
-    app = create_app(inbox_services(settings), settings.inbox_secret)
+    services = inbox_services(settings)
+    checks = {"database": database_answers(make_engine(settings.database_url))}
+    app = create_app(services, settings.inbox_secret, starlette_routes(settings.monitor_token, checks))
     uvicorn.run(
         app,
         host=settings.inbox_listen,

@@ -95,7 +95,7 @@ def role_of(settings: Settings, name: str) -> Role:
         url = f"http://127.0.0.1:{settings.actions_port}/health"
         return Role(name, "action server", "ACTIONS_PORT", settings.actions_port, url,
                     auth.ACTIONS_SECRET_HEADER, settings.actions_secret)  # fmt: skip
-    url = f"{settings.rasa_url}/webhooks/bot/health"
+    url = f"{settings.local_rasa_url}/webhooks/bot/health"
     return Role(
         name,
         "Rasa server",

@@ -11,7 +11,9 @@ import uvicorn
 from app.bot_runtime import BotRuntime
 from app.config import Settings
 from app.logging_setup import configure_server_logging
+from app.readiness import database_answers, engine_answers
 from bot.handover.delivery import DeliveryWorker, through_pipeline
+from monitoring.http import starlette_routes
 from webchat.app import WebChat, WebChatSettings, create_app
 from webchat.channel import CHANNEL, WebChannel
 
@@ -61,8 +63,9 @@ async def _serve(settings: Settings) -> None:
     runtime.start_background(
         worker.run_forever(settings.delivery_sweep_seconds), _expire_forever(chat.channel)
     )
+    checks = {"database": database_answers(stores.db), "engine": engine_answers(settings)}
     config = uvicorn.Config(
-        create_app(chat, settings.webchat_secret),
+        create_app(chat, settings.webchat_secret, starlette_routes(settings.monitor_token, checks)),
         host=settings.webchat_listen,
         port=settings.webchat_port,
         access_log=False,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from inbox.pages import Pages
 from inbox.security import HEADERS
 from inbox.services import InboxServices
+from monitoring.http import RequestMetrics
 from rasa_components import auth
 from web.health import health_check
 from web.protection import ProtectiveHeaders
@@ -21,8 +23,8 @@ from web.protection import ProtectiveHeaders
 HERE = Path(__file__).resolve().parent
 
 
-def create_app(services: InboxServices, health_secret: str) -> Starlette:
-    """The inbox application over the given services."""
+def create_app(services: InboxServices, health_secret: str, monitor: Sequence[BaseRoute] = ()) -> Starlette:
+    """The inbox application over the given services (`monitor`: health and metrics routes)."""
     loader = jinja2.FileSystemLoader(str(HERE / "templates"))
     templates = Jinja2Templates(env=jinja2.Environment(loader=loader, autoescape=True))
     pages = Pages(services, templates)
@@ -44,9 +46,10 @@ def create_app(services: InboxServices, health_secret: str) -> Starlette:
         Route("/members", pages.members_page, methods=["GET"]),
         Route("/members/{action}", pages.members_action, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        *monitor,
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(ProtectiveHeaders, headers=HEADERS)],
+        middleware=[Middleware(RequestMetrics, name="inbox"), Middleware(ProtectiveHeaders, headers=HEADERS)],
         exception_handlers={404: pages.not_found, 405: pages.not_found, 500: pages.server_error},
     )

@@ -17,15 +17,19 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from monitoring.metrics import ENGINE_MESSAGES, ENGINE_SECONDS
 from rasa_components import auth
 
 logger = logging.getLogger(__name__)
@@ -111,7 +115,16 @@ class BotInput(InputChannel):
         sender, words, metadata = sender_of(body), body.get("message"), body.get("metadata")
         if sender is None or not isinstance(words, str) or len(words) > MAX_MESSAGE_LENGTH:
             return response.json({"error": "sender or message"}, status=400)
+        turn_key = metadata.get("turn_key") if isinstance(metadata, dict) else None
+        agent = getattr(request.app.ctx, "agent", None)
+        if isinstance(turn_key, str) and agent is not None and agent.is_ready():
+            tracker = await agent.tracker_store.retrieve(sender)
+            kept = answers_given(tracker, turn_key) if tracker is not None else None
+            if kept is not None:  # the same update again (its first delivery was not acknowledged)
+                ENGINE_MESSAGES.labels("repeat").inc()
+                return response.json(kept)
         collector = CollectingOutputChannel()
+        started, status = time.monotonic(), "ok"
         message = UserMessage(
             words, collector, sender, input_channel=self.name(),
             metadata=metadata if isinstance(metadata, dict) else None,
@@ -119,10 +132,46 @@ class BotInput(InputChannel):
         try:
             await on_new_message(message)
         except asyncio.CancelledError:
+            status = "cancelled"
             logger.error("a message was cancelled before its answer")
         except Exception as error:  # answer what was collected: the bot falls back
+            status = "failed"
             logger.error("a message failed in the engine: %s", type(error).__name__, exc_info=error)
+        ENGINE_MESSAGES.labels(status).inc()
+        ENGINE_SECONDS.observe(time.monotonic() - started)
         return response.json(collector.messages)
+
+
+REPEAT_LOOKBACK = 4  # turns searched for a repeat: a turn makes at most two engine calls
+
+
+def answers_given(tracker: DialogueStateTracker, turn_key: str) -> list[dict[str, Any]] | None:
+    """What the engine answered to the message carrying `turn_key`, if it is among the last few.
+
+    The key travels in the message's metadata, which Rasa keeps in the conversation in the same
+    save as the answers: a message is either wholly processed and findable, or not at all."""
+    answers: list[dict[str, Any]] = []
+    turns = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            answers.append(as_reply(tracker.sender_id, event))
+        elif isinstance(event, UserUttered):
+            if (event.metadata or {}).get("turn_key") == turn_key:
+                return list(reversed(answers))
+            turns += 1
+            if turns >= REPEAT_LOOKBACK:
+                return None
+            answers = []
+    return None
+
+
+def as_reply(recipient: str, event: BotUttered) -> dict[str, Any]:
+    """A bot utterance in the shape of the REST channel's replies."""
+    reply: dict[str, Any] = {"recipient_id": recipient}
+    if event.text:
+        reply["text"] = event.text
+    reply.update({key: value for key, value in (event.data or {}).items() if value})
+    return reply
 
 
 def sender_of(body: object) -> str | None:

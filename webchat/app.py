@@ -6,6 +6,7 @@ conversation's token lives in the page's memory and is sent in request bodies, n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from json import JSONDecodeError
 from pathlib import Path
@@ -17,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
@@ -29,6 +30,7 @@ from core.common_screens import emergency_text, slow_down
 from core.handoff_link import parse_parameter, web_link
 from core.i18n import N_, tr
 from core.languages import SUPPORTED
+from monitoring.http import RequestMetrics
 from rasa_components import auth
 from web.health import health_check
 from web.protection import ProtectiveHeaders
@@ -167,8 +169,8 @@ class WebChat:
         return body, token, None
 
 
-def create_app(chat: WebChat, health_secret: str) -> Starlette:
-    """The web chat application."""
+def create_app(chat: WebChat, health_secret: str, monitor: Sequence[BaseRoute] = ()) -> Starlette:
+    """The web chat application (`monitor`: health and metrics routes)."""
     routes = [
         Route("/", chat.page),
         Route("/health", health_check(health_secret, auth.WEBCHAT_SECRET_HEADER)),
@@ -178,7 +180,10 @@ def create_app(chat: WebChat, health_secret: str) -> Starlette:
         Route("/api/poll", chat.poll, methods=["POST"]),
         Route("/api/exit", chat.leave, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        *monitor,
     ]
-    return Starlette(
-        routes=routes, middleware=[Middleware(ProtectiveHeaders, headers=HEADERS, no_cookies=True)]
-    )
+    middleware = [
+        Middleware(RequestMetrics, name="webchat"),
+        Middleware(ProtectiveHeaders, headers=HEADERS, no_cookies=True),
+    ]
+    return Starlette(routes=routes, middleware=middleware)

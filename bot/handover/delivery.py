@@ -25,6 +25,7 @@ from core.clock import Clock, utc_now
 from core.handover_messages import Kind, group_screen, person_screen
 from core.places import departement_name
 from core.screens import Screen
+from monitoring.metrics import DELIVERIES
 from storage.directory import Directory
 from storage.handovers import GROUP, Handovers, OutboxItem
 
@@ -122,16 +123,20 @@ class DeliveryWorker:
                 group = int(chat_id)
                 message_id = await self._send_to_group(group, screen)
                 await asyncio.to_thread(self._handovers.mark_sent, item.id, group, message_id)
+                DELIVERIES.labels(item.target, "sent").inc()
                 return 1
             if not await self._deliver_to_person(item, screen):
                 await asyncio.to_thread(self._handovers.mark_not_now, item.id, self._now() + HELD_RETRY)
+                DELIVERIES.labels(item.target, "held").inc()
                 return 0
         except Exception as error:  # noqa: BLE001 - any failure is retried later, never lost
             dropped = await asyncio.to_thread(self._handovers.mark_failed, item.id)
+            DELIVERIES.labels(item.target, "dropped" if dropped else "failed").inc()
             logger.warning(
                 "delivery failed (%s), %s", type(error).__name__, "dropped" if dropped else "will retry"
             )
             return 0
+        DELIVERIES.labels(item.target, "sent").inc()
         return 1
 
     async def _redact(self, item: OutboxItem) -> int:

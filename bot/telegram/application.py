@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -22,6 +23,7 @@ from bot.telegram.context import TELEGRAM_KEY, ChannelContext, GroupContext, Tel
 from bot.telegram.groups import group_handlers
 from bot.telegram.handlers import on_button, on_error, on_media, on_text
 from bot.telegram.setup import present_the_bot
+from bot.telegram.webhook import serve_webhook
 from core.handover_messages import GROUP_PREFIX
 
 if TYPE_CHECKING:
@@ -131,6 +133,7 @@ def run_telegram(runtime: BotRuntime) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
     application = build_application(runtime)
     if runtime.settings.webhook_url:
-        application.run_webhook(**webhook_options(runtime.settings))
+        webhook_options(runtime.settings)  # checks the secret
+        asyncio.run(serve_webhook(application, runtime.settings, ALLOWED_UPDATES))
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

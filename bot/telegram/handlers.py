@@ -23,12 +23,22 @@ def person_of(update: Update) -> Person | None:
     return Person(CHANNEL, str(user.id), user.language_code) if user else None
 
 
+def key_of(update: Update) -> str:
+    """The same when Telegram delivers this update again, different for any other update: its
+    id (unique for a bot over time) and the date of the message it carries or was pressed on."""
+    message = update.effective_message
+    date = int(message.date.timestamp()) if message is not None and message.date else 0
+    return f"telegram-{update.update_id}-{date}"
+
+
 async def on_text(update: Update, context: ChannelContext) -> None:
     """A text message or command."""
     person, message = person_of(update), update.effective_message
     if person is None or message is None or message.text is None:
         return
-    incoming = Incoming(person, message.chat_id, message.text, message_id=message.message_id)
+    incoming = Incoming(
+        person, message.chat_id, message.text, message_id=message.message_id, update_key=key_of(update)
+    )
     await context.telegram.pipeline.handle(incoming, context.telegram.channel)
 
 
@@ -50,6 +60,7 @@ async def on_button(update: Update, context: ChannelContext) -> None:
         button=True,
         pressed_id=query.message.message_id,
         pressed_text=pressed_text(query.message),
+        update_key=key_of(update),
     )
     await context.telegram.pipeline.handle(incoming, context.telegram.channel)
 
@@ -59,7 +70,9 @@ async def on_media(update: Update, context: ChannelContext) -> None:
     person, message = person_of(update), update.effective_message
     if person is None or message is None:
         return
-    incoming = Incoming(person, message.chat_id, None, message_id=message.message_id)
+    incoming = Incoming(
+        person, message.chat_id, None, message_id=message.message_id, update_key=key_of(update)
+    )
     await context.telegram.pipeline.handle(incoming, context.telegram.channel)
 
 

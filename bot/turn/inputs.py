@@ -58,6 +58,9 @@ class Incoming:
     message_id: int | None = None  # the person's own message, when it stays in the chat
     pressed_id: int | None = None  # the message whose button was pressed
     pressed_text: str | None = None  # that message's current text (to edit only its buttons)
+    # The channel's unique name of this update, when it may deliver it again (Telegram retries a
+    # webhook that was not acknowledged): the engine then answers a repeat without redoing it.
+    update_key: str | None = None
 
 
 @dataclass(frozen=True)

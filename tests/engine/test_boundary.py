@@ -155,3 +155,25 @@ def test_the_children_run_without_telemetry_and_with_their_own_secrets_only(sett
         assert not {"TELEGRAM_BOT_TOKEN", "TEST_RASA_PORT", "PYTEST_CURRENT_TEST"} & env.keys()
     assert engine_env["RASA_TOKEN"] == settings.rasa_token and "DATA_KEY" not in engine_env
     assert actions_env["DATA_KEY"] == settings.data_key and "RASA_TOKEN" not in actions_env
+
+
+async def test_a_repeated_turn_gets_the_same_answers_and_is_not_processed_twice(settings, engine):
+    """Telegram delivers an update again when its first delivery was not acknowledged (a bot
+    instance killed mid-turn): the engine answers the repeat from what it answered, instead of
+    taking the safety answer a second time and losing the question kept behind it."""
+    from core import payloads
+
+    client = EngineClient(settings.rasa_url, settings.rasa_token, timeout=20)
+    sender = uuid.uuid4().hex
+    asking = "si je porte plainte, on me paiera mes heures ?"
+    try:
+        await client.send(sender, asking, {**METADATA, "turn_key": "telegram-1:0"}, "fr")
+        safe = payloads.safety_answer("safe")
+        first = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-2:0"}, "fr")
+        again = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-2:0"}, "fr")
+        fresh = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-3:0"}, "fr")
+    finally:
+        await client.close()
+    assert any(screen.then for screen in first), "the safety answer brings back the kept request"
+    assert [(s.text, s.then) for s in again] == [(s.text, s.then) for s in first]
+    assert not any(screen.then for screen in fresh), "a new turn is processed: the request was used"

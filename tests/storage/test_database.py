@@ -83,7 +83,7 @@ def test_migrate_creates_the_table_and_downgrade_removes_it(database):
         uniques = [c["column_names"] for c in inspector.get_unique_constraints("message_ledger")]
         assert ["pseudonym", "message_id"] in uniques
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0008"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
 
         command.downgrade(alembic_config(database.url, database.connect_args), "base")
         handover_tables = {"associations", "enrollment_codes", "handovers", "outbox", "audit_log"}

@@ -72,7 +72,7 @@ def stores(db_engine, cipher, clock):
     directory = Directory(db_engine, KeyedHasher("worker-test-key-0123456789"))
     directory.import_seed(load_seed())
     enroll_group(directory, "ruelle", GROUP)
-    policy = Policy(max_attempts=5, lease=timedelta(seconds=0))
+    policy = Policy(max_attempts=5, lease=timedelta(seconds=30))
     return directory, Handovers(db_engine, cipher, next_association_for(directory), policy, clock)
 
 

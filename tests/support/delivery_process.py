@@ -36,8 +36,14 @@ async def main(mode: str) -> None:
             return False  # this test delivers to the group only
 
         worker = DeliveryWorker(
-            stores.handovers, stores.directory, channel.send_group, nobody, channel.replace_in_group, "fr",
-            settings.inbox_url, asyncio.Event(),
+            stores.handovers,
+            stores.directory,
+            channel.send_group,
+            nobody,
+            channel.replace_in_group,
+            "fr",
+            settings.inbox_url,
+            asyncio.Event(),
         )
         await worker.run_once()
 

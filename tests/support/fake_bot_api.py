@@ -54,6 +54,9 @@ RAW_STRING_PARAMS = frozenset(
         "parse_mode",
     }
 )
+# Telegram's update ids grow for a bot across restarts; a fresh stand-in must not reuse them, or
+# a repeat of an old update could be taken for a new one (bot/telegram/webhook.py).
+_UPDATE_IDS = itertools.count(int(time.time() * 1000) % 1_000_000_000)
 _INT_RE = re.compile(r"-?\d+\Z")
 _FLOAT_RE = re.compile(r"-?\d+\.\d+\Z")
 _SUMMARY_PARAMS_LEN = 300
@@ -191,7 +194,7 @@ class FakeBotAPI:
         self._issued_ids: dict[ChatId, set[int]] = {}
         self._channels: dict[str, JSONDict] = {}
         self._file_paths: dict[str, str] = {}
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS  # one sequence for every instance, as Telegram's per bot
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
         self._mark = 0

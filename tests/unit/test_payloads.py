@@ -45,7 +45,10 @@ ANSWER_VALUES = [
 # The longest realistic arguments of each builder.
 SAMPLES: dict[str, tuple] = {
     "intent_only": (longest(DOMAIN["intents"]),),
-    "replay_with_alternatives": (longest(DOMAIN["intents"]), " ".join(sorted(DOMAIN["intents"], key=len)[-2:])),  # noqa: E501
+    "replay_with_alternatives": (
+        longest(DOMAIN["intents"]),
+        " ".join(sorted(DOMAIN["intents"], key=len)[-2:]),
+    ),
     "choose_language": (longest(SUPPORTED),),
     "set_auto_erase": (max(AUTO_ERASE_CHOICES),),
     "safety_answer": (longest(SAFETY_ANSWERS),),

@@ -1,0 +1,34 @@
+"""The Telegram bot process's monitor: /health/live, /health/ready and /metrics on MONITOR_PORT
+(the web pages and the engine answer the same paths on their own ports)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import uvicorn
+from starlette.applications import Starlette
+
+from app.config import Settings
+from app.readiness import database_answers, engine_answers
+from monitoring.http import starlette_routes
+from storage.stores import Stores
+
+
+def start_monitor(settings: Settings, stores: Stores) -> threading.Thread:
+    """Serve the monitor in a thread of its own, so that a busy bot still answers it."""
+    checks = {"database": database_answers(stores.db), "engine": engine_answers(settings)}
+    app = Starlette(routes=starlette_routes(settings.monitor_token, checks))
+    config = uvicorn.Config(
+        app,
+        host=settings.monitor_listen,
+        port=settings.monitor_port,
+        log_config=None,
+        access_log=False,
+        ws="none",  # no websocket; Rasa pins an older websockets than uvicorn expects
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="monitor", daemon=True)
+    thread.start()
+    return thread
