@@ -21,6 +21,7 @@ from monitoring.http import sanic_middleware
 from rasa_components import auth
 
 logger = logging.getLogger(__name__)
+ENGINE_LOCK_SECONDS = 10
 Middleware = Callable[[Any], Awaitable[Any]]
 
 
@@ -38,6 +39,10 @@ def engine_environment(settings: Settings) -> None:
     os.environ["CONVERSATION_TTL_SECONDS"] = str(int(settings.conversation_ttl_seconds))
     os.environ["RASA_TOKEN"] = settings.rasa_token
     os.environ["ACTIONS_SECRET"] = settings.actions_secret
+    # Rasa keeps a conversation's lock for 60 s by default, even when the server holding it was
+    # killed: the other replica then waits that long (Redis lock store). A turn takes seconds, and
+    # the bot already answers each person one turn at a time.
+    os.environ["TICKET_LOCK_LIFETIME"] = str(ENGINE_LOCK_SECONDS)
 
 
 def engine_app(settings: Settings) -> Any:

@@ -40,13 +40,16 @@ class EngineClient:
     ) -> list[Screen]:
         """Send one message and return the screens to show; raise EngineUnavailableError otherwise."""
         body = {"sender": sender, "message": text, "metadata": metadata}
-        try:
-            response = await self._client.post(f"{self._base_url}/webhook", json=body)
-            response.raise_for_status()
-            replies = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            logger.warning("engine call failed: %s", type(error).__name__)
-            raise EngineUnavailableError from error
+        for attempt in range(2):
+            try:
+                response = await self._client.post(f"{self._base_url}/webhook", json=body)
+                response.raise_for_status()
+                replies = response.json()
+                break
+            except (httpx.HTTPError, ValueError) as error:
+                logger.warning("engine call failed: %s", type(error).__name__)
+                if attempt or not may_retry(error, metadata):
+                    raise EngineUnavailableError from error
         screens = [screen_from_reply(reply, fallback_language) for reply in replies or []]
         if not screens:
             logger.warning("engine returned no reply")
@@ -83,6 +86,15 @@ class EngineClient:
         proven = isinstance(body, dict) and auth.proves(self._secret, challenge, body.get("proof"))
         return {"reachable": True, "status": response.status_code, "proven": proven,
                 "model_loaded": proven and bool(body.get("model_loaded"))}  # fmt: skip
+
+
+def may_retry(error: Exception, metadata: dict[str, Any]) -> bool:
+    """Whether to ask again at once, through the balancer to another replica: when the message
+    never reached a server, or when the engine answers a repeat of this turn from what it did."""
+    if isinstance(error, httpx.ConnectError):
+        return True
+    repeatable = isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError))
+    return repeatable and bool(metadata.get("turn_key"))
 
 
 def screen_from_reply(reply: dict[str, Any], fallback_language: str) -> Screen:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
+from core import places
 from core.languages import SUPPORTED
 
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "language_markers.yml"
@@ -163,8 +164,8 @@ class LanguageDetector:
             if language in SUPPORTED and script.search(text):
                 return Detection(language, sure=True)
         text = without_french_terms(text)
-        if sum(char.isalpha() for char in text) < self._min_letters:
-            return None
+        if sum(char.isalpha() for char in text) < self._min_letters or places.names_only(text):
+            return None  # too short, or only a French place name: no sign of the writer's language
         marked = marked_language(text)
         if marked in TRANSLITERATED:  # the detector would name a Latin-script language instead
             return Detection(marked, sure=True)

@@ -346,6 +346,18 @@ def _matches(tokens: list[Token]) -> Iterator[Match]:
                 break
 
 
+def names_only(text: str) -> bool:
+    """True when the text is nothing but place names ("Marseille", "Saint-Denis 93"): an answer to
+    "where are you?", which says where the person is, not which language they write."""
+    tokens = tokenize(text)
+    covered: set[int] = set()
+    for match in _matches(tokens):
+        if match.key not in _levels():  # "Tours", "Orange": ordinary words too
+            covered.update(range(match.first, match.last + 1))
+    words = {index for index, token in enumerate(tokens) if not token.key.isdigit()}
+    return bool(words) and words <= covered
+
+
 def _is_street_or_station(tokens: list[Token], match: Match) -> bool:
     """True for "rue de Lyon", "gare du Nord", "porte de Clichy": a street or station, not the town."""
     before = [token.key for token in tokens[max(0, match.first - 2) : match.first]]

@@ -117,12 +117,6 @@ class BotInput(InputChannel):
             return response.json({"error": "sender or message"}, status=400)
         turn_key = metadata.get("turn_key") if isinstance(metadata, dict) else None
         agent = getattr(request.app.ctx, "agent", None)
-        if isinstance(turn_key, str) and agent is not None and agent.is_ready():
-            tracker = await agent.tracker_store.retrieve(sender)
-            kept = answers_given(tracker, turn_key) if tracker is not None else None
-            if kept is not None:  # the same update again (its first delivery was not acknowledged)
-                ENGINE_MESSAGES.labels("repeat").inc()
-                return response.json(kept)
         collector = CollectingOutputChannel()
         started, status = time.monotonic(), "ok"
         message = UserMessage(
@@ -130,7 +124,13 @@ class BotInput(InputChannel):
             metadata=metadata if isinstance(metadata, dict) else None,
         )  # fmt: skip
         try:
-            await on_new_message(message)
+            if isinstance(turn_key, str) and agent is not None and agent.is_ready():
+                kept = await once(agent, message, turn_key)
+                if kept is not None:  # the same update again: its first delivery was not acknowledged
+                    ENGINE_MESSAGES.labels("repeat").inc()
+                    return response.json(kept)
+            else:
+                await on_new_message(message)
         except asyncio.CancelledError:
             status = "cancelled"
             logger.error("a message was cancelled before its answer")
@@ -140,6 +140,18 @@ class BotInput(InputChannel):
         ENGINE_MESSAGES.labels(status).inc()
         ENGINE_SECONDS.observe(time.monotonic() - started)
         return response.json(collector.messages)
+
+
+async def once(agent: Any, message: UserMessage, turn_key: str) -> list[dict[str, Any]] | None:
+    """Process a message that carries a turn key, unless the conversation shows it was processed:
+    then the answers it got. Checked under the conversation's lock, which Rasa's agent would take
+    for the message, so that a repeat arriving while the first is processed waits and finds it."""
+    async with agent.lock_store.lock(message.sender_id):
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+        kept = answers_given(tracker, turn_key) if tracker is not None else None
+        if kept is None:
+            await agent.processor.handle_message(message)
+        return kept
 
 
 REPEAT_LOOKBACK = 4  # turns searched for a repeat: a turn makes at most two engine calls

@@ -179,3 +179,12 @@ async def test_danger_typed_as_the_alias_still_leaves_the_questions(chat, stores
     assert screens[-1].text == tr(screens[-1].language, "emergency.numbers")
     after = await person.last("Sam")
     assert after.text != tr(after.language, "handover.ask.contact"), "the questions were left"
+
+
+async def test_a_town_given_in_french_keeps_the_conversation_in_its_language(chat, stores):
+    """Tried as a new user: "Marseille" typed as the answer to "where are you?" in Romanian."""
+    person = chat(safe=True)
+    first = await person.last("vreau să vorbesc cu o asociație, lucrez fără să fiu plătită")
+    assert first.text.startswith(tr("ro", "handover.ask.departement")[:20])
+    minor = await person.last("Marseille")
+    assert (minor.text, minor.language) == (tr("ro", "handover.ask.minor"), "ro")

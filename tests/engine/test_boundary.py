@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
@@ -169,8 +170,11 @@ async def test_a_repeated_turn_gets_the_same_answers_and_is_not_processed_twice(
     try:
         await client.send(sender, asking, {**METADATA, "turn_key": "telegram-1:0"}, "fr")
         safe = payloads.safety_answer("safe")
-        first = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-2:0"}, "fr")
-        again = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-2:0"}, "fr")
+        repeated = {**METADATA, "turn_key": "telegram-2:0"}
+        # Both at once, as when a balancer retries on another replica while the first still works.
+        first, again = await asyncio.gather(
+            client.send(sender, safe, repeated, "fr"), client.send(sender, safe, repeated, "fr")
+        )
         fresh = await client.send(sender, safe, {**METADATA, "turn_key": "telegram-3:0"}, "fr")
     finally:
         await client.close()

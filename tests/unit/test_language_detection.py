@@ -127,3 +127,16 @@ def test_one_marker_word_of_a_transliterated_language_beats_a_detector_without_l
 def test_arabizi_words_written_with_digits_are_arabic_markers_but_ordinals_are_not():
     assert marked_language("l patron ma 3tanich lflous dyal 3 chhor") == "ar"
     assert marked_language("j'habite au 3eme etage depuis 2h") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Marseille", "Saint-Denis 93", "Aubervilliers", "Clermont-Ferrand", "Paris 75018"]
+)
+def test_a_place_name_alone_says_nothing_of_the_language(detector, text):
+    """The answer to "where are you?" in a Romanian conversation must not switch it to French."""
+    assert detector.detection(text) is None
+
+
+def test_a_sentence_with_a_place_is_still_detected(detector):
+    assert detector.detect("je suis à Marseille depuis deux semaines") == "fr"
+    assert detector.detect("sunt în Marseille de două săptămâni și nu am unde să dorm") == "ro"

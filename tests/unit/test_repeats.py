@@ -36,3 +36,16 @@ def test_a_new_key_or_a_message_without_one_is_not_a_repeat():
     assert answers_given(conversation(), "telegram-3-102:0") is None
     bare = DialogueStateTracker.from_events("person", [UserUttered("hello"), BotUttered("hi")])
     assert answers_given(bare, "telegram-1-100:0") is None
+
+
+def test_the_bot_asks_again_only_when_nothing_can_be_done_twice():
+    import httpx
+
+    from bot.engine import may_retry
+
+    request = httpx.Request("POST", "http://engine/webhook")
+    cut = httpx.RemoteProtocolError("server disconnected", request=request)
+    assert may_retry(httpx.ConnectError("refused", request=request), {}), "it never reached a server"
+    assert may_retry(cut, {"turn_key": "telegram-5-100:0"}), "a repeat is answered from what was done"
+    assert not may_retry(cut, {}), "without a key the message may have been processed already"
+    assert not may_retry(httpx.ReadTimeout("slow", request=request), {"turn_key": "k"}), "still working"

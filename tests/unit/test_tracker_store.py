@@ -182,3 +182,29 @@ def test_a_tracker_store_in_endpoints_yml_is_refused_with_a_clear_message(tmp_pa
     _refuse_engine_stores(REPO_ROOT / "endpoints.yml")  # ours configures none
     action = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
     assert action.tracker_store is None and action.lock_store is None
+
+
+def test_the_engine_holds_a_conversation_lock_for_seconds_not_a_minute(tmp_path, monkeypatch):
+    """A Rasa server killed while holding a conversation's lock in Redis would make the other
+    replica wait for the lock's lifetime; the engine's environment shortens it before Rasa reads it."""
+    import os
+    import subprocess
+    import sys
+
+    from app.engine_server import ENGINE_LOCK_SECONDS, engine_environment
+
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    for name in (
+        "ACTION_ENDPOINT_URL",
+        "CONVERSATION_TTL_SECONDS",
+        "RASA_TOKEN",
+        "ACTIONS_SECRET",
+        "TICKET_LOCK_LIFETIME",
+    ):
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    engine_environment(load_settings())
+    read = "import rasa.core.lock_store as locks; print(locks.LOCK_LIFETIME)"
+    lifetime = subprocess.run(
+        [sys.executable, "-c", read], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert lifetime.stdout.strip() == str(ENGINE_LOCK_SECONDS) and ENGINE_LOCK_SECONDS <= 10
