@@ -85,6 +85,8 @@ def report(
     print(f"  {figures.messages / elapsed:.1f} messages/s over {elapsed:.0f} s")
     for name, value in {**figures.summary(), **found}.items():
         print(f"  {name}: {value}")
+    for wrong in figures.wrong[:5]:
+        print(f"  wrong screen: {wrong}")
     if cluster.kills:
         print(f"  killed and restarted ({len(cluster.kills)}): {', '.join(cluster.kills)}")
     for name, mib in memory.items():
