@@ -6,7 +6,6 @@ import json
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ import pytest
 
 from app.config import REPO_ROOT
 from core import payloads
+from tests.support.ports import free_port
 
 LINES = [
     "bonjour",
@@ -48,12 +48,6 @@ def test_every_line_gets_json_replies_and_the_process_exits_cleanly(engine):
     shelter = by_intent["need_shelter"]
     assert (shelter["sender"], shelter["language"]) == ("second", "fr")
     assert all(isinstance(b, dict) and set(b) == {"title", "payload"} for r in replies for b in r["buttons"])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_run_without_a_token_serves_the_inbox_and_prints_the_demo_link(engine):

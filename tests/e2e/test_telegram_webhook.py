@@ -14,14 +14,9 @@ from bot.telegram.application import ALLOWED_UPDATES, build_application
 from bot.telegram.webhook import serve_webhook
 from core.i18n import tr
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.ports import free_port
 
 SECRET = "webhook-secret-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def text_update(update_id: int, user_id: int, text: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import time
 
 import httpx
@@ -15,6 +14,7 @@ from prometheus_client import generate_latest
 from app.monitor_server import start_monitor
 from app.runtime import build_stores
 from monitoring.http import answer
+from tests.support.ports import free_port
 
 MARKER = "my boss in Lyon keeps my passport"
 
@@ -92,12 +92,6 @@ def turns_counted() -> float:
         if line.startswith("assistant_turns_total{") and 'channel="console"' in line:
             total += float(line.rsplit(" ", 1)[1])
     return total
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def wait_for(http: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:

@@ -14,7 +14,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from sqlalchemy import create_engine, text
 
 from app.config import REPO_ROOT, Settings, load_settings
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.ports import free_port
 
 POSTGRES_SERVER = "postgresql+psycopg2://{user}@127.0.0.1:5432/{database}"
 POSTGRES_USERS = ("postgres", "root")
@@ -37,12 +37,6 @@ REDIS_URL = "redis://127.0.0.1:6379/7"  # a database of its own, emptied before 
 WEBHOOK_SECRET = "replica-webhook-secret-0123456789abcdef"
 READY_TIMEOUT = 400.0  # a Rasa server loads its model in about a minute on two busy cores
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

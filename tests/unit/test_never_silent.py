@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from bot.turn.inputs import Person
 from core.common_screens import emergency, static_fallback
 from core.i18n import tr
@@ -11,12 +9,7 @@ from core.keyed_hash import KeyedHasher
 from core.screens import Screen
 from tests.support.fake_engine import FakeEngine
 from tests.support.pipeline import console_runtime, local_settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.ports import free_port
 
 
 async def test_engine_down_gives_the_static_fallback_with_emergency_numbers(settings, tmp_path):
