@@ -90,11 +90,16 @@ class EngineClient:
 
 def may_retry(error: Exception, metadata: dict[str, Any]) -> bool:
     """Whether to ask again at once, through the balancer to another replica: when the message
-    never reached a server, or when the engine answers a repeat of this turn from what it did."""
+    never reached a server, or when the engine answers a repeat of this turn from what it did
+    (it waits for a first try still running, then gives its answers: a late first answer must not
+    use up the question kept behind a safety answer while the person sees the static screen)."""
     if isinstance(error, httpx.ConnectError):
         return True
-    repeatable = isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError))
-    return repeatable and bool(metadata.get("turn_key"))
+    if not metadata.get("turn_key"):
+        return False
+    if isinstance(error, httpx.ReadTimeout):  # the engine may finish late: its answer, not a guess
+        return not metadata.get("danger_words")  # the emergency numbers never wait twice
+    return isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError))
 
 
 def screen_from_reply(reply: dict[str, Any], fallback_language: str) -> Screen:

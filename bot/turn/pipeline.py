@@ -243,6 +243,7 @@ class TurnPipeline:
         }
         if turn.incoming.update_key:  # a repeat of this update gets the same answers, not a second turn
             metadata["turn_key"] = f"{turn.incoming.update_key}:0"
+            metadata["danger_words"] = danger
         try:
             screens = await self._call_engine(turn, text, metadata)
         except EngineUnavailableError:

@@ -48,4 +48,7 @@ def test_the_bot_asks_again_only_when_nothing_can_be_done_twice():
     assert may_retry(httpx.ConnectError("refused", request=request), {}), "it never reached a server"
     assert may_retry(cut, {"turn_key": "telegram-5-100:0"}), "a repeat is answered from what was done"
     assert not may_retry(cut, {}), "without a key the message may have been processed already"
-    assert not may_retry(httpx.ReadTimeout("slow", request=request), {"turn_key": "k"}), "still working"
+    slow = httpx.ReadTimeout("slow", request=request)
+    assert may_retry(slow, {"turn_key": "k"}), "the repeat waits for the first try and gives its answers"
+    assert not may_retry(slow, {"turn_key": "k", "danger_words": True}), "danger never waits twice"
+    assert not may_retry(slow, {}), "without a key a second try could take the step twice"
