@@ -30,6 +30,7 @@ PEOPLE, CONVERSATIONS, KILL_EVERY, KILLS = 10, 30, 4.0, 6
 KNOWN_WRONG_SCREENS, KNOWN_DOUBLE_NOTICES = 2, 1  # of about 1500 messages and 85 requests
 
 
+@pytest.mark.replicas
 async def test_nothing_is_lost_while_processes_are_killed_one_at_a_time(tmp_path, monkeypatch):
     if not os.access(HAPROXY, os.X_OK):
         pytest.fail("HAProxy is missing: `make test` installs it (scripts/system-packages.sh)")
