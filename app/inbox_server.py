@@ -15,6 +15,7 @@ from inbox.app import create_app
 from inbox.services import InboxServices
 from monitoring.http import starlette_routes
 from storage.database import make_engine
+from web.serving import quiet_config
 
 
 def inbox_services(settings: Settings) -> InboxServices:
@@ -32,13 +33,7 @@ def serve_inbox(settings: Settings) -> None:
     services = inbox_services(settings)
     checks = {"database": database_answers(make_engine(settings.database_url))}
     app = create_app(services, settings.inbox_secret, starlette_routes(settings.monitor_token, checks))
-    uvicorn.run(
-        app,
-        host=settings.inbox_listen,
-        port=settings.inbox_port,
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        ws="none",  # no websocket here; Rasa pins an older websockets than uvicorn expects
-        proxy_headers=bool(settings.inbox_public_url),
+    config = quiet_config(
+        app, settings.inbox_listen, settings.inbox_port, proxy_headers=bool(settings.inbox_public_url)
     )
+    uvicorn.Server(config).run()

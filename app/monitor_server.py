@@ -13,22 +13,14 @@ from app.config import Settings
 from app.readiness import database_answers, engine_answers
 from monitoring.http import starlette_routes
 from storage.stores import Stores
+from web.serving import quiet_config
 
 
 def start_monitor(settings: Settings, stores: Stores) -> threading.Thread:
     """Serve the monitor in a thread of its own, so that a busy bot still answers it."""
     checks = {"database": database_answers(stores.db), "engine": engine_answers(settings)}
     app = Starlette(routes=starlette_routes(settings.monitor_token, checks))
-    config = uvicorn.Config(
-        app,
-        host=settings.monitor_listen,
-        port=settings.monitor_port,
-        log_config=None,
-        access_log=False,
-        ws="none",  # no websocket; Rasa pins an older websockets than uvicorn expects
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(quiet_config(app, settings.monitor_listen, settings.monitor_port))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="monitor", daemon=True)
     thread.start()
     return thread

@@ -14,6 +14,7 @@ from app.logging_setup import configure_server_logging
 from app.readiness import database_answers, engine_answers
 from bot.handover.delivery import DeliveryWorker, through_pipeline
 from monitoring.http import starlette_routes
+from web.serving import quiet_config
 from webchat.app import WebChat, WebChatSettings, create_app
 from webchat.channel import CHANNEL, WebChannel
 
@@ -64,16 +65,8 @@ async def _serve(settings: Settings) -> None:
         worker.run_forever(settings.delivery_sweep_seconds), _expire_forever(chat.channel)
     )
     checks = {"database": database_answers(stores.db), "engine": engine_answers(settings)}
-    config = uvicorn.Config(
-        create_app(chat, settings.webchat_secret, starlette_routes(settings.monitor_token, checks)),
-        host=settings.webchat_listen,
-        port=settings.webchat_port,
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        ws="none",
-        lifespan="off",
-    )
+    app = create_app(chat, settings.webchat_secret, starlette_routes(settings.monitor_token, checks))
+    config = quiet_config(app, settings.webchat_listen, settings.webchat_port)
     try:
         await uvicorn.Server(config).serve()
     finally:

@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from app.config import Settings
 from rasa_components import auth
+from web.serving import quiet_config
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +83,7 @@ async def serve_webhook(application: Application, settings: Settings, allowed_up
 
         client = redis.asyncio.Redis.from_url(settings.redis_url)
     app = webhook_app(application, settings.webhook_secret, HandledUpdates(client))
-    config = uvicorn.Config(
-        app,
-        host=settings.webhook_listen,
-        port=settings.webhook_port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        ws="none",
-        lifespan="off",
-    )
+    config = quiet_config(app, settings.webhook_listen, settings.webhook_port)
     async with application:
         await application.bot.set_webhook(
             settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=allowed_updates
