@@ -293,4 +293,12 @@ class ScreenAction(Action):
             return answer_failure(dispatcher, turn, self.name(), error)
         for message in messages:
             dispatcher.utter_message(json_message=message)
-        return [SlotSet(LANGUAGE_SLOT, turn.language), *reply.events]
+        return [SlotSet(LANGUAGE_SLOT, turn.language), *used_up(turn), *reply.events]
+
+
+def used_up(turn: Turn) -> list[EventType]:
+    """The request kept behind the safety question is forgotten once it is answered, not when the
+    safety answer offers it: if that answer never reaches the person (the engine answered after
+    the bot gave up, or the request's turn failed), tapping the safety answer again brings it back."""
+    pending = turn.slot_text(PENDING_REQUEST_SLOT)
+    return [SlotSet(PENDING_REQUEST_SLOT, None)] if pending and turn.text == pending else []

@@ -140,7 +140,11 @@ class ActionHandoverConsent(ScreenAction):
     action_name = "action_handover_consent"
 
     def respond(self, turn: Turn) -> Reply:
-        """The fields as the association will read them, and a fresh nonce for the send button."""
+        """The fields as the association will read them, and a fresh nonce for the send button; the
+        questions again if some were never answered (the form failed on the way, e.g. an action
+        server died: Rasa then takes the form for finished)."""
+        if unanswered(turn):
+            return Reply.of(events=[FollowupAction(FORM)])
         language, draft = turn.language, draft_of(turn)
         name = name_of(association_of(draft.association_id))
         lines = shared_lines(language, draft, departement_name(draft.departement))
@@ -153,6 +157,12 @@ class ActionHandoverConsent(ScreenAction):
         )
         nonce = SlotSet(NONCE_SLOT, secrets.token_hex(8))
         return Reply.of(Screen(text, language, buttons, protect=True), events=[nonce])
+
+
+def unanswered(turn: Turn) -> list[str]:
+    """The questions of the chosen level never answered (a skipped one counts as answered)."""
+    fields = handover.required_fields(turn.slot_text(slot_of("level")), turn.slot_text(slot_of("contact")))
+    return [field for field in fields if turn.slot_text(slot_of(field)) is None]
 
 
 def submission_key(sender_id: str, nonce: str | None) -> str:

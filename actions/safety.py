@@ -125,7 +125,7 @@ class ActionSafetyAnswer(ScreenAction):
         answer = turn.entity("safety")
         if answer not in SAFETY_ANSWERS:
             return Reply.of(safety_question(turn.language))
-        answered = [SlotSet(SAFETY_CHECKED_SLOT, True), SlotSet(PENDING_REQUEST_SLOT, None)]
+        answered = [SlotSet(SAFETY_CHECKED_SLOT, True)]  # the request is forgotten once answered
         pending = turn.slot_text(PENDING_REQUEST_SLOT)
         msgid = N_("safety.watched") if answer == "watched" else N_("safety.safe")
         text = tr(turn.language, msgid)

@@ -52,11 +52,14 @@ def engine_app(settings: Settings) -> Any:
 
     from app import engine_tuning
     from app.conversation_store import conversation_store, lock_store
+    from rasa_components.action_endpoint import RetryingEndpoint
 
     engine_tuning.apply()
     endpoints = AvailableEndpoints.read_endpoints(str(REPO_ROOT / "endpoints.yml"))
     endpoints.tracker_store = conversation_store(settings)  # never from endpoints.yml (audit M9)
     endpoints.lock_store = lock_store(settings)
+    if endpoints.action is not None:  # a broken connection to an action server is tried again
+        endpoints.action = RetryingEndpoint.of(endpoints.action)
     channels = run.create_http_input_channels(None, str(REPO_ROOT / "credentials.yml"))
     app = run.configure_app(
         channels, cors=None, enable_api=False, port=settings.rasa_port, endpoints=endpoints

@@ -19,7 +19,7 @@ class Verdict(Enum):
 
 @dataclass
 class _Window:
-    arrivals: deque[float] = field(default_factory=deque)
+    arrivals: deque[tuple[float, str | None]] = field(default_factory=deque)
     warned_at: float | None = None
 
 
@@ -34,13 +34,15 @@ class FloodGate:
         self._clock = clock
         self._windows: dict[str, _Window] = {}
 
-    def check(self, key: str) -> Verdict:
-        """Record an arrival and decide whether to process it."""
+    def check(self, key: str, arrival: str | None = None) -> Verdict:
+        """Record an arrival and decide whether to process it. A message delivered again (the same
+        `arrival` key: the channel's redelivery after a lost acknowledgement) counts once."""
         now = self._clock()
         window = self._windows.setdefault(key, _Window())
-        while window.arrivals and now - window.arrivals[0] > self._window:
+        while window.arrivals and now - window.arrivals[0][0] > self._window:
             window.arrivals.popleft()
-        window.arrivals.append(now)
+        if arrival is None or all(seen != arrival for _, seen in window.arrivals):
+            window.arrivals.append((now, arrival))
         if len(window.arrivals) <= self._max:
             return Verdict.PROCESS
         if window.warned_at is not None and now - window.warned_at <= self._window:
@@ -48,11 +50,12 @@ class FloodGate:
         window.warned_at = now
         return Verdict.WARN
 
+    def _expired(self, window: _Window, now: float) -> bool:
+        return now - window.arrivals[-1][0] > self._window
+
     def prune(self) -> None:
         """Drop windows with no recent arrival, so memory stays bounded."""
         now = self._clock()
-        stale = [
-            key for key, w in self._windows.items() if not w.arrivals or now - w.arrivals[-1] > self._window
-        ]
+        stale = [key for key, w in self._windows.items() if not w.arrivals or self._expired(w, now)]
         for key in stale:
             del self._windows[key]

@@ -25,15 +25,16 @@ class SharedFloodGate:
         self._window = window_seconds
         self._clock = clock
 
-    def check(self, key: str) -> Verdict:
-        """Record an arrival and decide whether to process it (process when Redis fails)."""
+    def check(self, key: str, arrival: str | None = None) -> Verdict:
+        """Record an arrival and decide whether to process it (process when Redis fails). A message
+        delivered again to any instance (the same `arrival` key) counts once."""
         now = self._clock()
         arrivals, warned = f"flood:{key}", f"flood-warned:{key}"
         expiry = max(int(self._window) + 1, 1)
         try:
             pipe = self._redis.pipeline()
             pipe.zremrangebyscore(arrivals, 0, now - self._window)
-            pipe.zadd(arrivals, {uuid.uuid4().hex: now})
+            pipe.zadd(arrivals, {arrival or uuid.uuid4().hex: now}, nx=True)
             pipe.zcard(arrivals)
             pipe.expire(arrivals, expiry)
             count = pipe.execute()[2]

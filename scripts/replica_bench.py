@@ -63,7 +63,7 @@ async def run_once(count: int, people: int, conversations: int, kill_every: floa
                 if chaos is not None:
                     await chaos
                 memory = {r.name: peak_rss_mb(r.process.pid) for r in cluster.replicas if r.process}
-                found = await outcome(cluster.settings, api, figures, REDIS_URL)
+                found = await outcome(cluster.settings, api, figures, REDIS_URL, cluster.killed_at)
             finally:
                 stop.set()
                 stop_cluster(cluster)

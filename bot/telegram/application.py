@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import (
@@ -116,24 +116,17 @@ async def on_stop(application: Application) -> None:
     await telegram.runtime.stop_background()
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments of the webhook listener: Telegram must present the secret token, always."""
+def require_webhook_secret(settings: Settings) -> None:
+    """Webhook mode only with a secret token that Telegram must present on every update."""
     if not settings.webhook_secret:
         raise WebhookSecretError("webhook mode needs TELEGRAM_WEBHOOK_SECRET (or a generated one)")
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-    }
 
 
 def run_telegram(runtime: BotRuntime) -> None:
     """Serve Telegram by long polling, or by webhook when TELEGRAM_WEBHOOK_URL is set (blocking)."""
     application = build_application(runtime)
     if runtime.settings.webhook_url:
-        webhook_options(runtime.settings)  # checks the secret
+        require_webhook_secret(runtime.settings)
         asyncio.run(serve_webhook(application, runtime.settings, ALLOWED_UPDATES))
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

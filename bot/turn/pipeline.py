@@ -170,7 +170,8 @@ class TurnPipeline:
         return Turn(incoming, pseudonym, channel, parsed, found, language)
 
     async def _answer(self, turn: Turn) -> None:
-        verdict = self._p.flood.check(turn.pseudonym)  # counted first; applied after exits and danger
+        # Counted first (a redelivered update once); applied after exits and danger.
+        verdict = self._p.flood.check(turn.pseudonym, turn.incoming.update_key)
         if isinstance(turn.input, QuickExit):
             await self._quick_exit(turn)
             return

@@ -146,6 +146,22 @@ async def test_once_safe_the_sensitive_action_decides_once():
     assert "pending_request" not in outcome.slots
 
 
+async def test_the_kept_request_is_forgotten_when_it_is_answered_and_not_before():
+    kept = payloads.rights_source("residence")
+    safe = {"safety_checked": True, "pending_request": kept}
+    answered = await run_action(Sensitive(), pressed(kept, slots=safe))
+    assert answered.slots["pending_request"] is None
+    other = await run_action(Sensitive(), pressed(payloads.MENU, slots=safe))
+    assert "pending_request" not in other.slots, "another request leaves it for the safety answer"
+
+
+async def test_a_failed_answer_keeps_the_request_for_the_next_safety_tap():
+    kept = payloads.rights_source("residence")
+    slots = {"safety_checked": True, "pending_request": kept}
+    outcome = await run_action(Broken(), pressed(kept, slots=slots))
+    assert "pending_request" not in outcome.slots
+
+
 async def test_a_failing_action_shows_the_static_fallback_once_and_listens(caplog):
     on = typed("je m'appelle Nour", "greet", metadata={"client_language": "en", AUTO_ERASE_METADATA: 300})
     with caplog.at_level(logging.ERROR, logger="actions.base"):

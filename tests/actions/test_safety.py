@@ -85,7 +85,7 @@ async def test_safe_asks_for_the_kept_request_to_follow_in_the_same_turn():
     assert outcome.screen.text == tr("fr", "safety.safe")
     assert outcome.screen.then == payloads.SCREENING, "no Continue step: the pipeline sends it on"
     assert outcome.payloads() == [payloads.PHONE_SAFETY, payloads.ERASE]
-    assert outcome.slots == {"language": "fr", "safety_checked": True, "pending_request": None}
+    assert outcome.slots == {"language": "fr", "safety_checked": True}, "kept until it is answered"
     assert not outcome.screen.has(CHANGED) and outcome.screen.erase_after is None
 
 

@@ -50,3 +50,11 @@ def test_the_flood_window_is_one_for_every_instance(redis_client):
     verdicts = [gate.check(person) for gate in (one, two, one, two, one)]
     assert verdicts == [Verdict.PROCESS] * 3 + [Verdict.WARN, Verdict.ALREADY_WARNED]
     assert SharedFloodGate(redis_client, 3, 10).check(uuid.uuid4().hex) is Verdict.PROCESS
+
+
+def test_an_update_delivered_again_to_either_instance_counts_once(redis_client):
+    person = uuid.uuid4().hex
+    one, two = (SharedFloodGate(redis_client, max_messages=2, window_seconds=10) for _ in range(2))
+    repeats = [gate.check(person, "telegram-5-100") for gate in (one, two, one, two)]
+    assert [*repeats, two.check(person, "telegram-6-101")] == [Verdict.PROCESS] * 5
+    assert one.check(person, "telegram-7-102") is Verdict.WARN

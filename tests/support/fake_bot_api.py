@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -65,10 +65,12 @@ _SUMMARY_MAX_CALLS = 40
 
 @dataclass
 class Call:
-    """One recorded Bot API request: the method name as sent and its decoded parameters."""
+    """One recorded Bot API request: the method name as sent, its decoded parameters, and when it
+    came (time.monotonic)."""
 
     method: str
     params: Params
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -82,6 +82,7 @@ class Cluster:
     haproxy_environment: dict[str, str] = field(default_factory=dict)
     haproxy: subprocess.Popen[bytes] | None = None
     kills: list[str] = field(default_factory=list)
+    killed_at: list[tuple[str, float]] = field(default_factory=list)  # name, time.monotonic()
     rolled_out: list[str] = field(default_factory=list)
 
     def by_name(self, name: str) -> Replica:
@@ -128,6 +129,7 @@ class Cluster:
             except asyncio.TimeoutError:
                 pass
             victim = chooser.choice(self.replicas)
+            self.killed_at.append((victim.name, time.monotonic()))
             victim.kill()
             self.kills.append(victim.name)
             victim.start()

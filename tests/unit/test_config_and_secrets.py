@@ -60,9 +60,9 @@ def test_webhook_mode_always_has_a_secret(tmp_path, monkeypatch):
 def test_the_webhook_listener_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
     import dataclasses
 
-    from bot.telegram.application import WebhookSecretError, webhook_options
+    from bot.telegram.application import WebhookSecretError, require_webhook_secret
 
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     settings = dataclasses.replace(load_settings(), webhook_url="https://a.example/h", webhook_secret="")
     with pytest.raises(WebhookSecretError):
-        webhook_options(settings)
+        require_webhook_secret(settings)

@@ -37,3 +37,10 @@ def test_people_are_counted_separately_and_pruned():
     clock.now = 100
     gate.prune()
     assert gate._windows == {}
+
+
+def test_a_message_delivered_again_counts_once():
+    gate = FloodGate(2, 10, clock=Clock())
+    verdicts = [gate.check("p", "update-1") for _ in range(4)] + [gate.check("p", "update-2")]
+    assert verdicts == [Verdict.PROCESS] * 5
+    assert gate.check("p", "update-3") is Verdict.WARN
