@@ -48,6 +48,7 @@ class Figures:
     exits: list[int] = field(default_factory=list)
     messages: int = 0
     unanswered: int = 0
+    unacknowledged: list[str] = field(default_factory=list)  # updates no instance took in time
     wrong: list[str] = field(default_factory=list)  # step and language of a screen that was not expected
     resent: int = 0
     webhook_retries: int = 0
@@ -61,6 +62,7 @@ class Figures:
             "handovers confirmed": len(self.handovers_confirmed),
             "quick exits": len(self.exits),
             "unanswered": self.unanswered,
+            "never acknowledged": len(self.unacknowledged),
             "wrong screens": len(self.wrong),
             "sent again after the static screen": self.resent,
             "webhook deliveries tried again": self.webhook_retries,
@@ -86,7 +88,11 @@ class Person:
             act()
             update = self.api.updates[-1]
             started = time.monotonic()
-            tries = await post_update(self.http, self.url, update, time.monotonic() + STEP_DEADLINE)
+            try:
+                tries = await post_update(self.http, self.url, update, time.monotonic() + STEP_DEADLINE)
+            except TimeoutError:
+                self.figures.unacknowledged.append(self.where(name))
+                return None
             self.figures.latencies.append(time.monotonic() - started)
             self.figures.messages += 1
             self.figures.webhook_retries += tries - 1
@@ -157,7 +163,11 @@ class Person:
         for name, act, expected in steps:
             if await self.step(name, act, expected) is None:
                 return False
-        sent = tr(self.language, "handover.sent", name="\0", reference="\0").split("\0")[0]
+        # A Send tapped again after the static screen finds the request its first tap stored.
+        sent = tuple(
+            tr(self.language, msgid, name="\0", reference="\0").split("\0")[0]
+            for msgid in ("handover.sent", "handover.already_sent")
+        )
         confirmed = await self.step(
             "confirm", self.press(payload("handover_confirm")), lambda p: p["text"].startswith(sent)
         )
@@ -167,7 +177,13 @@ class Person:
         """The quick exit: nothing is said, the chat is emptied."""
         seen = len(self.api.calls)
         self.api.send_text(self.user, "/exit", language_code=self.language)
-        tries = await post_update(self.http, self.url, self.api.updates[-1], time.monotonic() + STEP_DEADLINE)
+        try:
+            tries = await post_update(
+                self.http, self.url, self.api.updates[-1], time.monotonic() + STEP_DEADLINE
+            )
+        except TimeoutError:
+            self.figures.unacknowledged.append(self.where("exit"))
+            return
         self.figures.webhook_retries += tries - 1
         deleted = [c for c in self.api.calls[seen:] if c.method.lower().startswith("deletemessage")]
         if not deleted:

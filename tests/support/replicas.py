@@ -110,7 +110,7 @@ class Cluster:
         before the next one goes; conversations live in Redis, so none is dropped."""
         for replica in self.replicas:
             if replica.name.startswith("rasa-"):
-                replica.stop()
+                await asyncio.to_thread(replica.stop)  # never block the stand-in's loop (Telegram)
                 replica.environment["MODEL_PATH"] = str(model)
                 replica.start()
                 await self.ready(replica, http)
@@ -130,7 +130,7 @@ class Cluster:
                 pass
             victim = chooser.choice(self.replicas)
             self.killed_at.append((victim.name, time.monotonic()))
-            victim.kill()
+            await asyncio.to_thread(victim.kill)
             self.kills.append(victim.name)
             victim.start()
             await self.ready(victim, http)
