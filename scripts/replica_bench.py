@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -48,7 +49,8 @@ async def run_once(count: int, people: int, conversations: int, kill_every: floa
     os.environ["CONVERSATION_STORE"] = "redis"
     os.environ["REDIS_URL"] = REDIS_URL
     async with FakeBotAPI() as api, httpx.AsyncClient() as http:
-        with fresh_postgres_database() as database_url, tempfile.TemporaryDirectory() as workdir:
+        workdir = tempfile.mkdtemp(prefix="replica-bench-")  # kept when a run goes wrong: its logs
+        with fresh_postgres_database() as database_url:
             empty_redis()
             cluster = build_cluster(Path(workdir), database_url, api, count)
             prepare_directory(cluster.settings)
@@ -68,6 +70,10 @@ async def run_once(count: int, people: int, conversations: int, kill_every: floa
                 stop.set()
                 stop_cluster(cluster)
     report(cluster, count, people, figures, elapsed, memory, found.summary(), kill_every)
+    if figures.wrong or figures.unanswered or figures.unacknowledged or found.unexplained_doubles:
+        print(f"  logs of every process kept in {workdir}/logs")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def report(
@@ -87,6 +93,8 @@ def report(
         print(f"  {name}: {value}")
     for wrong in figures.wrong[:5]:
         print(f"  wrong screen: {wrong}")
+    for step in figures.unacknowledged[:5]:
+        print(f"  never acknowledged: {step}")
     if cluster.kills:
         print(f"  killed and restarted ({len(cluster.kills)}): {', '.join(cluster.kills)}")
     for name, mib in memory.items():
