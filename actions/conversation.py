@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.base import ACTION_LISTEN, LANGUAGE_CHOSEN_SLOT, Reply, ScreenAction, Turn
+from actions.handover import ActionHandoverConsent, consent_waits
 from actions.handover_form import ANSWER_INTENTS, FORM
 from core.common_screens import back_to_menu, erase_button, language_buttons, menu_buttons
 from core.i18n import N_, tr
@@ -122,6 +125,12 @@ class ActionDefaultFallback(ScreenAction):
     action_name = "action_default_fallback"
 
     def respond(self, turn: Turn) -> Reply:
-        """An expired question's button gets said so; anything else is "not understood"."""
+        """An expired question's button gets said so, or, when every question was answered and
+        nothing sent yet, the consent screen again (the tap that led to it may have been answered
+        after the person was shown the static screen); anything else is "not understood"."""
+        listen = FollowupAction(ACTION_LISTEN)
+        if is_stale_answer(turn) and consent_waits(turn):
+            consent = ActionHandoverConsent().respond(turn)
+            return replace(consent, events=(*consent.events, listen))
         lead = N_("fallback.question_expired") if is_stale_answer(turn) else N_("fallback.not_understood")
-        return Reply.of(menu_screen(turn.language, lead), events=[FollowupAction(ACTION_LISTEN)])
+        return Reply.of(menu_screen(turn.language, lead), events=[listen])

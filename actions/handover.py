@@ -165,6 +165,12 @@ def unanswered(turn: Turn) -> list[str]:
     return [field for field in fields if turn.slot_text(slot_of(field)) is None]
 
 
+def consent_waits(turn: Turn) -> bool:
+    """Every question of a request answered, and the request neither sent nor cancelled (both
+    forget the answers)."""
+    return filled(turn, "association") is not None and not unanswered(turn)
+
+
 def submission_key(sender_id: str, nonce: str | None) -> str:
     """The idempotency key of one consent screen: a second tap on its Send finds the same request."""
     return hashlib.sha256(f"{sender_id}:{nonce}".encode()).hexdigest()

@@ -29,7 +29,14 @@ sys.path.insert(0, str(ROOT))
 from benchmark import peak_rss_mb  # noqa: E402
 
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
-from tests.support.replica_people import Figures, outcome, prepare_directory, talk  # noqa: E402
+from tests.support.replica_people import (  # noqa: E402
+    Figures,
+    outcome,
+    prepare_directory,
+    talk,
+    transcript,
+    users_of,
+)
 from tests.support.replicas import (  # noqa: E402
     REDIS_URL,
     Cluster,
@@ -66,12 +73,16 @@ async def run_once(count: int, people: int, conversations: int, kill_every: floa
                     await chaos
                 memory = {r.name: peak_rss_mb(r.process.pid) for r in cluster.replicas if r.process}
                 found = await outcome(cluster.settings, api, figures, REDIS_URL, cluster.killed_at)
+                odd = figures.unanswered + figures.unacknowledged + figures.wrong
+                transcripts = {user: transcript(api, user) for user in users_of(odd)}
             finally:
                 stop.set()
                 stop_cluster(cluster)
     report(cluster, count, people, figures, elapsed, memory, found.summary(), kill_every)
     if figures.wrong or figures.unanswered or figures.unacknowledged or found.unexplained_doubles:
         print(f"  logs of every process kept in {workdir}/logs")
+        for user, lines in transcripts.items():
+            print(f"  what user {user} was shown:", *lines, sep="\n    ")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -95,6 +106,8 @@ def report(
         print(f"  wrong screen: {wrong}")
     for step in figures.unacknowledged[:5]:
         print(f"  never acknowledged: {step}")
+    for step in figures.unanswered[:5]:
+        print(f"  unanswered: {step}")
     if cluster.kills:
         print(f"  killed and restarted ({len(cluster.kills)}): {', '.join(cluster.kills)}")
     for name, mib in memory.items():

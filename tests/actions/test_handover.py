@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from actions.conversation import ActionDefaultFallback
 from actions.handover import (
     ActionHandoverCancel,
     ActionHandoverChange,
@@ -120,6 +121,14 @@ async def test_no_consent_screen_for_questions_never_answered(stores, missing):
     outcome = await run_action(ActionHandoverConsent(), pressed(payloads.ASSOCIATION, slots=slots))
     assert outcome.screens == [] and outcome.followup == "handover_form", "the questions go on"
     assert "ho_nonce" not in outcome.slots, "nothing can be sent"
+
+
+async def test_a_question_tapped_again_once_all_are_answered_shows_the_consent_again(stores):
+    outcome = await run_action(
+        ActionDefaultFallback(), pressed(payloads.handover_skip(), slots={**SAFE, **ANSWERS})
+    )
+    assert outcome.screen.text.startswith(tr("en", "handover.consent.intro", name=ccem(stores)))
+    assert len(outcome.slots["ho_nonce"]) == 16 and outcome.followup == "action_listen"
 
 
 async def test_sending_stores_the_request_once_and_a_second_tap_finds_it(stores):

@@ -71,6 +71,18 @@ async def test_from_free_text_to_a_stored_request(chat, stores, language):
     assert "CCEM" in status.text
 
 
+async def test_a_last_answer_tapped_again_shows_the_consent_screen_again(chat, stores):
+    """The first tap may have been answered after the person was shown the static screen (the
+    bot gave up waiting): tapping again must not leave them without the consent screen."""
+    person = chat("en", safe=True)
+    await person.say(REQUESTS["en"])
+    (consent,) = await answer_until_consent(person, "en")
+    again = await person.last(payload("handover_skip"))
+    assert again.text == consent.text and again.buttons == consent.buttons
+    assert Directive.HANDOVER_CHAT in (await person.last(payload("handover_confirm"))).directives
+    assert count_requests(stores, person.pseudonym) == 1
+
+
 async def test_editing_an_answer_returns_to_the_consent_screen(chat, stores):
     person = chat("en", safe=True)
     await person.say(REQUESTS["en"])

@@ -47,7 +47,7 @@ class Figures:
     handovers_confirmed: list[tuple[int, str, str]] = field(default_factory=list)  # user, alias, language
     exits: list[int] = field(default_factory=list)
     messages: int = 0
-    unanswered: int = 0
+    unanswered: list[str] = field(default_factory=list)  # steps acknowledged without a reply
     unacknowledged: list[str] = field(default_factory=list)  # updates no instance took in time
     wrong: list[str] = field(default_factory=list)  # step and language of a screen that was not expected
     resent: int = 0
@@ -61,7 +61,7 @@ class Figures:
             "messages": self.messages,
             "handovers confirmed": len(self.handovers_confirmed),
             "quick exits": len(self.exits),
-            "unanswered": self.unanswered,
+            "unanswered": len(self.unanswered),
             "never acknowledged": len(self.unacknowledged),
             "wrong screens": len(self.wrong),
             "sent again after the static screen": self.resent,
@@ -103,7 +103,7 @@ class Person:
                 and str(call.params.get("chat_id")) == str(self.user)
             ]
             if not replies:
-                self.figures.unanswered += 1
+                self.figures.unanswered.append(self.where(name))
                 return None
             last = replies[-1]
             if last.get("text") == static:
@@ -225,6 +225,11 @@ async def talk(
 
     await asyncio.gather(*(someone() for _ in range(people)))
     return figures
+
+
+def users_of(steps: list[str]) -> set[int]:
+    """The users named in reports of steps (`Person.where`)."""
+    return {int(step.split("user ")[1].split(")")[0]) for step in steps}
 
 
 def transcript(api: FakeBotAPI, user: int) -> list[str]:
