@@ -96,10 +96,10 @@ class Person:
             self.figures.latencies.append(time.monotonic() - started)
             self.figures.messages += 1
             self.figures.webhook_retries += tries - 1
-            replies = [
+            replies = [  # a toggle answered again edits the message it was pressed on
                 call.params
                 for call in self.api.calls[seen:]
-                if call.method.lower() in ("sendmessage", "editmessagereplymarkup")
+                if call.method.lower() in ("sendmessage", "editmessagetext", "editmessagereplymarkup")
                 and str(call.params.get("chat_id")) == str(self.user)
             ]
             if not replies:
