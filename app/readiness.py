@@ -1,16 +1,19 @@
-"""What each process checks before it says it is ready (monitoring/http.py serves the answer)."""
+"""What each process checks before it says it is ready (monitoring/http.py serves the answer).
+
+A bot or a web chat is ready when it can take messages: its database answers. The engine is not
+one of its checks (a change of direction, issue 17): without the engine a bot still answers danger
+words with the emergency numbers and anything else with the static screen, so a balancer must
+keep sending it messages; when both Rasa servers were slow, both bots left the balancer and
+nobody got any answer. Each Rasa server reports its own readiness, and the bots count engine
+failures in their metrics."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-
-from app.config import Settings
-from rasa_components import auth
 
 Check = Callable[[], Awaitable[bool]]
 
@@ -24,19 +27,5 @@ def database_answers(engine: Engine) -> Check:
 
     async def check() -> bool:
         return await asyncio.to_thread(query)
-
-    return check
-
-
-def engine_answers(settings: Settings) -> Check:
-    """The Rasa server answers its health check with a model loaded."""
-
-    async def check() -> bool:
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            answer = await client.get(
-                f"{settings.rasa_url}/webhooks/bot/health",
-                headers={auth.ENGINE_SECRET_HEADER: settings.rasa_token},
-            )
-        return answer.status_code == 200 and bool(answer.json().get("model_loaded"))
 
     return check

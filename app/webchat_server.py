@@ -11,7 +11,7 @@ import uvicorn
 from app.bot_runtime import BotRuntime
 from app.config import Settings
 from app.logging_setup import configure_server_logging
-from app.readiness import database_answers, engine_answers
+from app.readiness import database_answers
 from bot.handover.delivery import DeliveryWorker, through_pipeline
 from monitoring.http import starlette_routes
 from web.serving import quiet_config
@@ -64,7 +64,7 @@ async def _serve(settings: Settings) -> None:
     runtime.start_background(
         worker.run_forever(settings.delivery_sweep_seconds), _expire_forever(chat.channel)
     )
-    checks = {"database": database_answers(stores.db), "engine": engine_answers(settings)}
+    checks = {"database": database_answers(stores.db)}  # not the engine: app/readiness.py
     app = create_app(chat, settings.webchat_secret, starlette_routes(settings.monitor_token, checks))
     config = quiet_config(app, settings.webchat_listen, settings.webchat_port)
     try:

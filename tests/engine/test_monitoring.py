@@ -76,7 +76,7 @@ async def test_the_bot_monitor_and_the_turn_metrics_hold_no_personal_data(settin
     person = chat("en", safe=True)
     await person.say(MARKER)
     ready = await http.get(base + "/health/ready", headers=monitor(settings))
-    assert ready.json() == {"status": "ready", "checks": {"database": True, "engine": True}}
+    assert ready.json() == {"status": "ready", "checks": {"database": True}}
     text = (await http.get(base + "/metrics", headers=monitor(settings))).text
     assert turns_counted() == before + 2, "the safety answer, then the words"
     assert "assistant_turn_seconds_bucket" in text
@@ -104,3 +104,17 @@ async def wait_for(http: httpx.AsyncClient, url: str, headers: dict[str, str]) -
             pass
         await asyncio.sleep(0.1)
     pytest.fail(f"nothing answers {url}")
+
+
+async def test_a_bot_whose_engine_is_down_stays_ready(settings, http):
+    """Without the engine a bot still answers (emergency numbers, static screen): a balancer must
+    keep sending it messages."""
+    port = free_port()
+    unreachable = dataclasses.replace(
+        settings, monitor_port=port, engine_url=f"http://127.0.0.1:{free_port()}"
+    )
+    start_monitor(unreachable, build_stores(settings))
+    base = f"http://127.0.0.1:{port}"
+    await wait_for(http, base + "/health/live", monitor(settings))
+    ready = await http.get(base + "/health/ready", headers=monitor(settings))
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
