@@ -167,8 +167,8 @@ def unanswered(turn: Turn) -> list[str]:
 
 def consent_waits(turn: Turn) -> bool:
     """Every question of a request answered, and the request neither sent nor cancelled (both
-    forget the answers)."""
-    return filled(turn, "association") is not None and not unanswered(turn)
+    forget the answers, the association among them)."""
+    return not unanswered(turn)
 
 
 def submission_key(sender_id: str, nonce: str | None) -> str:
