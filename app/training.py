@@ -13,13 +13,15 @@ from app.config import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 
-# What the trained model is made of. The custom components are loaded by name at start; only the
-# danger classifier holds trained state, so its code and its extra data count too.
+# What the trained model is made of. The custom components are loaded by name at start; the intent
+# and danger classifiers hold trained state, so their code and the danger data count too.
 TRAINING_INPUTS = (
     "config.yml",
     "nlu",
     "dialogues",
     "rasa_components/danger_model.py",
+    "rasa_components/intent_model.py",
+    "rasa_components/text_features.py",
     "data/danger_words.yml",
     "data/danger_examples",
 )

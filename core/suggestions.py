@@ -35,9 +35,18 @@ def candidate(intent: str) -> tuple[str, str] | None:
     return MENU_INTENTS.get(intent)
 
 
+# Readings that are no topic: the hesitation itself, and off topic.
+HESITATION = "nlu_fallback"
+OFF_TOPIC = "out_of_scope"
+
+
 def suggestions(ranking: Iterable[tuple[str, float]], language: str) -> list[Button]:
-    """Up to three buttons for the likeliest intents that lead somewhere, most likely first."""
-    likely = [intent for intent, confidence in ranking if confidence >= MIN_CONFIDENCE]
+    """Up to three buttons for the likeliest intents that lead somewhere, most likely first; none when
+    the likeliest reading is off topic (gibberish, football: the menu serves better than guesses)."""
+    readings = [(intent, confidence) for intent, confidence in ranking if intent != HESITATION]
+    if readings and readings[0][0] == OFF_TOPIC:
+        return []
+    likely = [intent for intent, confidence in readings if confidence >= MIN_CONFIDENCE]
     return buttons_for(likely, language)[:MAX_SUGGESTIONS]
 
 

@@ -2,9 +2,11 @@
 
 These messages were written apart from the training data, shaped like what people type on a phone
 (long situation descriptions, missing accents, French administrative words in another language,
-Arabic in Latin letters), and are never used for training (tests/unit/test_phone_set.py). Danger
-counts as caught when the model says danger or the danger lexicon matches, as in the pipeline;
-false alarms are other messages that either flags.
+Arabic in Latin letters), and are never used for training (tests/unit/test_phone_set.py).
+"intent" is the intent the assistant acts on (a hesitation, nlu_fallback, counts as wrong);
+"first" is its first choice, which a hesitation offers as the first button. Danger counts as
+caught when the model says danger or the danger lexicon matches, as in the pipeline; false alarms
+are other messages that either flags.
 
 Usage: python scripts/phone_eval.py [MODEL] [--confusions]   (default: models/assistant.tar.gz)
 """
@@ -31,8 +33,13 @@ from core.phone_set import PhoneMessage, load, training_texts  # noqa: E402
 DANGER = "danger"
 
 
-async def predict(model: Path, messages: list[PhoneMessage]) -> list[str]:
-    """The model's intent for each message, in order."""
+UNSURE = "nlu_fallback"
+
+
+async def predict(model: Path, messages: list[PhoneMessage]) -> list[tuple[str, str]]:
+    """For each message in order, the model's intent and its first choice: the intent itself, or
+    when it hesitated (nlu_fallback, answered with buttons to the likeliest topics) the first of
+    those."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -41,7 +48,10 @@ async def predict(model: Path, messages: list[PhoneMessage]) -> list[str]:
     predicted = []
     for message in messages:
         parsed = await agent.parse_message(message.text)
-        predicted.append((parsed.get("intent") or {}).get("name") or "")
+        intent = (parsed.get("intent") or {}).get("name") or ""
+        ranked = [item.get("name") or "" for item in parsed.get("intent_ranking") or []]
+        first = next((name for name in ranked if name != UNSURE), intent)
+        predicted.append((intent, first))
     return predicted
 
 
@@ -58,10 +68,12 @@ def main() -> int:
     messages = {language: load(language) for language in SUPPORTED}
     trained = training_texts()
     flat = [message for language in SUPPORTED for message in messages[language]]
-    predicted = dict(zip(map(id, flat), asyncio.run(predict(args.model, flat)), strict=True))
+    both = dict(zip(map(id, flat), asyncio.run(predict(args.model, flat)), strict=True))
+    predicted = {key: intent for key, (intent, _) in both.items()}
+    first = {key: choice for key, (_, choice) in both.items()}
     print("Phone-shaped held-out messages (tests/nlu_phone): intent accuracy, danger recall, false alarms")
     print(
-        f"{'lang':<5}{'msgs':>5}{'intent':>8}{'unseen':>8}{'long':>6}"
+        f"{'lang':<5}{'msgs':>5}{'intent':>8}{'first':>7}{'unseen':>8}{'long':>6}"
         f"{'danger recall':>15}{'model only':>11}{'false alarms':>14}"
     )
     totals = Counter()
@@ -69,6 +81,7 @@ def main() -> int:
     for language in SUPPORTED:
         rows = [(m, predicted[id(m)]) for m in messages[language]]
         right = sum(m.intent == p for m, p in rows)
+        firsts = sum(m.intent == first[id(m)] for m, _ in rows)
         unseen = [(m, p) for m, p in rows if normalise(m.text) not in trained]
         long_rows = [(m, p) for m, p in rows if m.long]
         dangers = [(m, p) for m, p in rows if m.intent == DANGER]
@@ -77,17 +90,18 @@ def main() -> int:
         others = [(m, p) for m, p in rows if m.intent != DANGER]
         alarms = sum(p == DANGER or contains_danger(m.text) for m, p in others)
         print(
-            f"{language:<5}{len(rows):>5}{ratio(right, len(rows)):>8}"
+            f"{language:<5}{len(rows):>5}{ratio(right, len(rows)):>8}{ratio(firsts, len(rows)):>7}"
             f"{ratio(sum(m.intent == p for m, p in unseen), len(unseen)):>8}"
             f"{ratio(sum(m.intent == p for m, p in long_rows), len(long_rows)):>6}"
             f"{ratio(caught, len(dangers)):>15}{ratio(by_model, len(dangers)):>11}"
             f"{alarms:>5} of {len(others):<5}"
         )
-        totals.update(messages=len(rows), right=right, dangers=len(dangers), caught=caught, alarms=alarms,
-                      others=len(others))  # fmt: skip
+        totals.update(messages=len(rows), right=right, firsts=firsts, dangers=len(dangers), caught=caught,
+                      alarms=alarms, others=len(others))  # fmt: skip
         mistakes[language] = Counter((m.intent, p) for m, p in rows if m.intent != p)
     print(
-        f"{'all':<5}{totals['messages']:>5}{ratio(totals['right'], totals['messages']):>8}{'':>14}"
+        f"{'all':<5}{totals['messages']:>5}{ratio(totals['right'], totals['messages']):>8}"
+        f"{ratio(totals['firsts'], totals['messages']):>7}{'':>14}"
         f"{ratio(totals['caught'], totals['dangers']):>15}{'':>11}"
         f"{totals['alarms']:>5} of {totals['others']:<5}"
     )

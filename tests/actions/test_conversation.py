@@ -121,6 +121,13 @@ async def test_noise_and_intents_without_an_answer_are_never_offered():
     assert outcome.screen.buttons == menu_buttons("fr"), "nothing to suggest: the whole menu"
 
 
+async def test_a_hesitation_whose_likeliest_reading_is_off_topic_gets_the_menu():
+    ranking = [("nlu_fallback", 0.45), ("out_of_scope", 0.38), ("danger", 0.1), ("rights_work", 0.09)]
+    outcome = await run_action(ActionFallback(), typed("zzkq vrmbl", "nlu_fallback", ranking=ranking))
+    assert outcome.screen.text.startswith(tr("fr", "fallback.not_understood"))
+    assert outcome.screen.buttons == menu_buttons("fr")
+
+
 async def test_off_topic_gets_the_menu_not_suggestions():
     outcome = await run_action(ActionFallback(), typed("foot ce soir ?", "out_of_scope", ranking=HESITANT))
     assert outcome.screen.buttons == menu_buttons("fr")

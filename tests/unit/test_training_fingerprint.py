@@ -12,7 +12,7 @@ def test_fingerprint_changes_with_training_data(tmp_path):
     assert training.fingerprint(tmp_path) != before
 
 
-def test_the_danger_classifier_data_and_code_count_too(tmp_path):
+def test_the_classifiers_code_and_the_danger_data_count_too(tmp_path):
     (tmp_path / "config.yml").write_text("a")
     (tmp_path / "data" / "danger_examples").mkdir(parents=True)
     before = training.fingerprint(tmp_path)
@@ -22,7 +22,12 @@ def test_the_danger_classifier_data_and_code_count_too(tmp_path):
     with_phrases = training.fingerprint(tmp_path)
     (tmp_path / "rasa_components").mkdir()
     (tmp_path / "rasa_components" / "danger_model.py").write_text("# code")
-    assert len({before, with_examples, with_phrases, training.fingerprint(tmp_path)}) == 4
+    with_danger_code = training.fingerprint(tmp_path)
+    (tmp_path / "rasa_components" / "intent_model.py").write_text("# code")
+    with_intent_code = training.fingerprint(tmp_path)
+    (tmp_path / "rasa_components" / "text_features.py").write_text("# code")
+    fingerprints = {before, with_examples, with_phrases, with_danger_code, with_intent_code}
+    assert len(fingerprints | {training.fingerprint(tmp_path)}) == 6
 
 
 def test_model_is_not_current_without_a_model(tmp_path):

@@ -1,0 +1,219 @@
+"""NLU component: the intent of a message, from a linear model over hashed features of its folded text.
+
+Measured on the phone-shaped held-out messages (docs/languages.md), a linear support vector
+machine over character n-grams, words and word pairs of the folded text read 0.91 of them right,
+where DIET over unfolded word and character counts read 0.79; Vietnamese typed without tone marks
+rose from 0.61 to 0.90. It trains in seconds instead of minutes.
+
+The machine's scores are not probabilities. Turned into a distribution with a softmax, their scale
+(the temperature) decides when the assistant is sure, unsure (other topics offered beside the
+answer) or lost (topics offered instead): it is fitted by cross-validation on the training data,
+never on a held-out set. The model is saved as numpy arrays, without pickle, and only the columns
+the training data touched are kept (the others are zero).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from rasa_components import text_features
+from rasa_components.text_features import folded, vectoriser
+
+MODEL_FILE = "intent_model.npz"
+TEMPERATURES = np.geomspace(0.5, 30.0, 60)
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    """Row-wise softmax of scores multiplied by the temperature."""
+    scaled = scores * temperature
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    exponentials = np.exp(scaled)
+    return exponentials / exponentials.sum(axis=-1, keepdims=True)
+
+
+def best_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
+    """The temperature under which the scores give the right intents the highest likelihood."""
+
+    def loss(temperature: float) -> float:
+        chosen = softmax(scores, temperature)[np.arange(len(truth)), truth]
+        return float(-np.log(np.clip(chosen, 1e-12, None)).mean())
+
+    return float(min(TEMPERATURES, key=loss))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(GraphComponent):
+    """Predicts the intent and a ranking of the likeliest ones, with calibrated confidences."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """c: inverse regularisation; folds: for fitting the temperature (used as given when a class
+        has fewer examples than folds); ranking_length: intents kept in the ranking."""
+        return {
+            "c": 1.0,
+            "longest_characters": 6,
+            "folds": 3,
+            "temperature": 3.0,
+            "ranking_length": 10,
+            "random_seed": 42,
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Rasa's training cache must see a change in this code or in the features."""
+        digest = hashlib.sha256()
+        for path in (Path(__file__), Path(text_features.__file__)):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        saved: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectoriser = vectoriser(int(config["longest_characters"]))
+        self._intents: np.ndarray = np.array([], dtype=str)
+        self._weights = np.zeros((0, 0), dtype=np.float32)
+        self._bias = np.zeros(0, dtype=np.float32)
+        self._temperature = float(config["temperature"])
+        self._row_of_column = np.zeros(0, dtype=np.int32)
+        if saved is not None:
+            self._use(saved)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        """An untrained classifier: every message gets no intent until it is trained."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        """The trained model, or an untrained classifier when none was saved."""
+        try:
+            with model_storage.read_from(resource) as directory, np.load(directory / MODEL_FILE) as saved:
+                return cls(config, model_storage, resource, {key: saved[key] for key in saved.files})
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+
+    def _use(self, saved: dict[str, np.ndarray]) -> None:
+        self._intents = saved["intents"]
+        self._weights = saved["weights"]
+        self._bias = saved["bias"]
+        self._temperature = float(saved["temperature"])
+        # Hashed column -> row of the kept weights (-1: a column no training example touched).
+        columns = saved["columns"]
+        self._row_of_column = np.full(2 * text_features.FEATURES_PER_KIND, -1, dtype=np.int32)
+        self._row_of_column[columns] = np.arange(len(columns), dtype=np.int32)
+
+    def _machine(self) -> LinearSVC:
+        return LinearSVC(C=float(self._config["c"]), random_state=int(self._config["random_seed"]))
+
+    def _fitted_temperature(self, features: Any, truth: np.ndarray) -> float:
+        folds = int(self._config["folds"])
+        if folds < 2 or np.bincount(truth).min() < folds:
+            return float(self._config["temperature"])
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=int(self._config["random_seed"]))
+        scores = np.zeros((len(truth), int(truth.max()) + 1))
+        for fit_rows, held_rows in splitter.split(features, truth):
+            machine = self._machine().fit(features[fit_rows], truth[fit_rows])
+            held = machine.decision_function(features[held_rows])
+            if held.ndim == 1:  # binary: one score, for the second class
+                held = np.column_stack([-held, held])
+            scores[np.ix_(held_rows, machine.classes_)] = held
+        return best_temperature(scores, truth)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the machine on every example, fit the temperature, and save the kept columns."""
+        pairs = [
+            (m.get(TEXT), m.get(INTENT))
+            for m in training_data.intent_examples
+            if m.get(TEXT) and m.get(INTENT)
+        ]
+        intents = np.array(sorted({intent for _, intent in pairs}))
+        if len(intents) < 2:  # nothing to tell apart
+            return self._resource
+        features = self._vectoriser.transform(folded([text for text, _ in pairs]))  # sparse, by rows
+        truth = np.searchsorted(intents, [intent for _, intent in pairs])
+        temperature = self._fitted_temperature(features, truth)
+        machine = self._machine().fit(features, truth)
+        columns = np.unique(features.indices).astype(np.int32)
+        saved = {
+            "intents": intents,
+            "columns": columns,
+            "weights": np.ascontiguousarray(machine.coef_[:, columns].T, dtype=np.float32),
+            "bias": np.asarray(machine.intercept_, dtype=np.float32),
+            "temperature": np.array(temperature),
+        }
+        if len(intents) == 2:  # a binary machine gives one score: the second class's
+            saved["weights"] = np.hstack([-saved["weights"], saved["weights"]])
+            saved["bias"] = np.array([-saved["bias"][0], saved["bias"][0]], dtype=np.float32)
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez_compressed(directory / MODEL_FILE, **saved)
+        self._use(saved)
+        return self._resource
+
+    @property
+    def temperature(self) -> float:
+        return self._temperature
+
+    def ranking(self, text: str) -> list[tuple[str, float]]:
+        """Every intent with its confidence, likeliest first (empty when untrained)."""
+        if not len(self._intents):
+            return []
+        row = self._vectoriser.transform(folded([text]))
+        rows = self._row_of_column[row.indices]
+        known = rows >= 0
+        scores = row.data[known] @ self._weights[rows[known]] + self._bias
+        confidences = softmax(scores, self._temperature)
+        order = np.argsort(-confidences, kind="stable")
+        return [(str(self._intents[i]), float(confidences[i])) for i in order]
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set each message's intent and ranking (no intent, confidence 0, when there is no text)."""
+        length = int(self._config["ranking_length"])
+        for message in messages:
+            text = message.get(TEXT) or ""
+            ranked = self.ranking(text) if text.strip() else []
+            ranking = [
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence} for name, confidence in ranked
+            ]
+            top = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[:length], add_to_output=True)
+        return messages

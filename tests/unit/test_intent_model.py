@@ -1,0 +1,172 @@
+"""The linear intent classifier: trained with the model, calibrated, saved without pickle, and loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_components.intent_model import MODEL_FILE, LinearIntentClassifier, best_temperature, softmax
+from rasa_components.text_features import folded, words
+
+EXAMPLES = {
+    "rights_work": [
+        "my boss does not pay my wages",
+        "I work 14 hours a day without a contract",
+        "they keep my salary for the debt",
+        "mi jefe no me paga el salario",
+        "patronul nu imi plateste salariul",
+        "хозяин не платит зарплату",
+    ],
+    "need_shelter": [
+        "where can I sleep tonight",
+        "I have nowhere to sleep",
+        "I need a bed for tonight",
+        "donde puedo dormir esta noche",
+        "unde pot dormi la noapte",
+        "где переночевать сегодня",
+    ],
+    "rights_health": [
+        "can I see a doctor without papers",
+        "I am sick and have no money for the hospital",
+        "who pays for the doctor",
+        "puedo ver a un medico sin papeles",
+        "pot merge la doctor fara acte",
+        "можно к врачу без документов",
+    ],
+}
+RESOURCE = Resource("intent_model")
+CONTEXT = ExecutionContext(GraphSchema({}), "test")
+
+
+def training_data(examples: dict[str, list[str]] = EXAMPLES) -> TrainingData:
+    messages = [
+        Message(data={TEXT: text, INTENT: intent}) for intent, texts in examples.items() for text in texts
+    ]
+    return TrainingData(messages)
+
+
+def trained(storage: LocalModelStorage, **config: object) -> LinearIntentClassifier:
+    classifier = LinearIntentClassifier.create(
+        {**LinearIntentClassifier.get_default_config(), **config}, storage, RESOURCE, CONTEXT
+    )
+    classifier.train(training_data())
+    return classifier
+
+
+def parsed(classifier: LinearIntentClassifier, text: str) -> Message:
+    return classifier.process([Message(data={TEXT: text})])[0]
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("my boss never pays the salary", "rights_work"),
+        ("no tengo donde dormir esta noche", "need_shelter"),
+        ("nu am bani de doctor", "rights_health"),
+    ],
+)
+def test_a_message_gets_the_intent_of_the_examples_it_resembles(storage, text, intent):
+    message = parsed(trained(storage), text)
+    assert message.get(INTENT)[INTENT_NAME_KEY] == intent
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0][INTENT_NAME_KEY] == intent
+    assert sorted(item[INTENT_NAME_KEY] for item in ranking) == sorted(EXAMPLES)
+    assert sum(item["confidence"] for item in ranking) == pytest.approx(1.0)
+    confidences = [item["confidence"] for item in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_missing_accents_and_tone_marks_make_no_difference(storage):
+    classifier = trained(storage)
+    assert classifier.ranking("où dormir ce soir, je n'ai pas de lit") == classifier.ranking(
+        "ou dormir ce soir je n ai pas de lit"
+    )
+
+
+def test_russian_typed_in_latin_letters_is_read_like_cyrillic(storage):
+    message = parsed(trained(storage), "gde perenochevat segodnya")
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "need_shelter"
+
+
+def test_chinese_characters_are_words_of_their_own():
+    chinese = "我没有地方睡觉"
+    assert words(folded([f"{chinese}, titre de séjour"])[0]) == [*chinese, "titre", "de", "sejour"]
+
+
+def test_the_ranking_is_cut_to_its_length(storage):
+    ranking = parsed(trained(storage, ranking_length=2), "where to sleep").get(INTENT_RANKING_KEY)
+    assert len(ranking) == 2
+
+
+def test_an_empty_message_gets_no_intent_and_no_confidence(storage):
+    message = parsed(trained(storage), "   ")
+    assert message.get(INTENT) == {INTENT_NAME_KEY: None, "confidence": 0.0}
+    assert message.get(INTENT_RANKING_KEY) == []
+
+
+def test_an_untrained_classifier_gives_no_intent(storage):
+    defaults = LinearIntentClassifier.get_default_config()
+    empty = LinearIntentClassifier.load(defaults, storage, RESOURCE, CONTEXT)
+    assert parsed(empty, "where can I sleep").get(INTENT)[INTENT_NAME_KEY] is None
+
+
+def test_the_model_is_saved_as_numpy_arrays_and_loads_back_the_same(storage):
+    classifier = trained(storage)
+    with (
+        storage.read_from(RESOURCE) as directory,
+        np.load(directory / MODEL_FILE, allow_pickle=False) as saved,
+    ):
+        assert {"intents", "columns", "weights", "bias", "temperature"} <= set(saved.files)
+        assert saved["weights"].shape == (len(saved["columns"]), len(EXAMPLES))
+    defaults = LinearIntentClassifier.get_default_config()
+    loaded = LinearIntentClassifier.load(defaults, storage, RESOURCE, CONTEXT)
+    for text in ("my boss keeps my wages", "doctor", "dormir"):
+        assert loaded.ranking(text) == pytest.approx(classifier.ranking(text))
+
+
+def test_the_temperature_is_fitted_on_the_training_data_when_there_are_enough_examples(storage, tmp_path):
+    fitted = trained(storage, folds=3, temperature=1.0)
+    assert fitted.temperature != 1.0
+    (tmp_path / "other").mkdir()
+    given = trained(LocalModelStorage(tmp_path / "other"), folds=10, temperature=1.0)
+    assert given.temperature == 1.0  # fewer examples per intent than folds: the configured value
+
+
+def test_two_intents_make_a_proper_distribution(storage):
+    defaults = LinearIntentClassifier.get_default_config()
+    classifier = LinearIntentClassifier.create(defaults, storage, RESOURCE, CONTEXT)
+    classifier.train(training_data({k: EXAMPLES[k] for k in ("rights_work", "need_shelter")}))
+    ranking = classifier.ranking("where can I sleep")
+    assert ranking[0][0] == "need_shelter" and sum(p for _, p in ranking) == pytest.approx(1.0)
+
+
+def test_the_best_temperature_makes_confident_scores_sharper_and_confused_ones_flatter():
+    truth = np.array([0, 1, 0, 1])
+    separated = np.array([[1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [-1.0, 1.0]])
+    confused = np.array([[1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, 1.0]])
+    assert best_temperature(separated, truth) > best_temperature(confused, truth)
+    assert softmax(separated, 2.0).sum(axis=1) == pytest.approx(np.ones(4))
+
+
+def test_rasa_retrains_it_when_the_features_change(tmp_path, monkeypatch):
+    from rasa_components import text_features
+
+    copy = tmp_path / "text_features.py"
+    copy.write_text(Path(text_features.__file__).read_text())
+    monkeypatch.setattr(text_features, "__file__", str(copy))
+    before = LinearIntentClassifier.fingerprint_addon({})
+    copy.write_text(copy.read_text() + "\n# changed\n")
+    assert LinearIntentClassifier.fingerprint_addon({}) != before
