@@ -26,6 +26,7 @@ from bot.turn.inputs import known_intents
 from bot.turn.pipeline import PipelineParts, TurnPipeline
 from bot.turn.shared_locks import SharedPersonLocks
 from bot.turn.state_cache import PersonStateCache
+from core import language_model
 from core.i18n import check_catalogs
 from core.keyed_hash import KeyedHasher
 from storage.stores import Stores
@@ -70,7 +71,9 @@ class BotRuntime:
             hasher=hasher,
             store=stores.turns,
             engine=engine,
-            detector=LanguageDetector(),
+            detector=LanguageDetector(
+                model=language_model.load(language_model.path_beside(settings.model_path))
+            ),
             memory=LanguageMemory(settings.conversation_ttl_seconds),
             eraser=eraser,
             engine_intents=known_intents(domain_file),

@@ -10,18 +10,22 @@ import sys
 from pathlib import Path
 
 from app.config import REPO_ROOT
+from core import language_model
 
 logger = logging.getLogger(__name__)
 
 # What the trained model is made of. The custom components are loaded by name at start; the intent
-# and danger classifiers hold trained state, so their code and the danger data count too.
+# and danger classifiers hold trained state, so their code and the danger data count too, and so
+# does the language model built beside it (core.language_model).
 TRAINING_INPUTS = (
     "config.yml",
     "nlu",
     "dialogues",
     "rasa_components/danger_model.py",
     "rasa_components/intent_model.py",
-    "rasa_components/text_features.py",
+    "core/text_features.py",
+    "core/linear_text_model.py",
+    "core/language_model.py",
     "data/danger_words.yml",
     "data/danger_examples",
 )
@@ -54,9 +58,10 @@ def _fingerprint_file(model_path: Path) -> Path:
 
 
 def model_is_current(model_path: Path) -> bool:
-    """True when the model exists and was trained from the current inputs."""
+    """True when the model and its language model exist and were trained from the current inputs."""
     stamp = _fingerprint_file(model_path)
-    return model_path.is_file() and stamp.is_file() and stamp.read_text().strip() == fingerprint()
+    built = model_path.is_file() and language_model.path_beside(model_path).is_file()
+    return built and stamp.is_file() and stamp.read_text().strip() == fingerprint()
 
 
 def training_environment() -> dict[str, str]:
@@ -82,4 +87,5 @@ def ensure_model(model_path: Path, force: bool = False) -> None:
     ]  # fmt: skip
     expected = fingerprint()
     subprocess.run(command, cwd=REPO_ROOT, check=True, stdout=sys.stderr, env=training_environment())
+    language_model.save(language_model.train(), language_model.path_beside(model_path))
     _fingerprint_file(model_path).write_text(expected + "\n")

@@ -2,7 +2,8 @@
 
 The sure answer may switch a conversation to another language; the guess only sets the language
 of a conversation that has none yet (see core.languages.resolve). Writing systems used by one
-supported language alone decide at once.
+supported language alone decide at once. When the statistical detector is not sure, a language
+model learnt from the training examples (core.language_model) gives the guess, if it leads clearly.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from core import places
 from core.languages import SUPPORTED
+from core.linear_text_model import LinearTextModel
 
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "language_markers.yml"
 FRENCH_TERMS_FILE = Path(__file__).resolve().parent.parent / "data" / "french_terms.yml"
@@ -144,17 +147,31 @@ class LanguageDetector:
         guess_confidence: float = 0.5,
         guess_margin: float = 0.2,
         min_letters: int = 5,
+        model: LinearTextModel | None = None,
+        model_margin: float = 0.5,
     ) -> None:
         languages = [_lingua_language(code) for code in SUPPORTED]
         self._detector = LanguageDetectorBuilder.from_languages(*languages).build()
         self._sure, self._guess, self._margin = sure_confidence, guess_confidence, guess_margin
         self._sure_margin, self._sure_floor = sure_margin, sure_floor
         self._min_letters = min_letters
+        self._model, self._model_margin = model, model_margin
 
     def detect(self, text: str) -> str | None:
         """The language of the text when it is clear; None for short, mixed or unclear text."""
         found = self.detection(text)
         return found.language if found and found.sure else None
+
+    def _learnt_language(self, text: str) -> str | None:
+        """The language model's answer when it leads the runner-up clearly (gibberish and words
+        every language borrows, "hello", "ok", lead by less)."""
+        if self._model is None:
+            return None
+        scores = self._model.scores(text)
+        first, second = np.argsort(-scores)[:2]
+        if scores[first] - scores[second] < self._model_margin:
+            return None
+        return str(self._model.labels[first])
 
     def detection(self, text: str) -> Detection | None:
         """A sure detection, a guess, a hint, or None (a payload, or too few letters)."""
@@ -176,6 +193,9 @@ class LanguageDetector:
         clear_lead = top >= self._sure_floor and top - second >= self._sure_margin
         if top_language and (top >= self._sure or clear_lead):
             return Detection(top_language, sure=True)
+        learnt = self._learnt_language(text)
+        if learnt:
+            return Detection(learnt, sure=False)
         if marked:
             return Detection(marked, sure=False)
         if top_language and top >= self._guess and top - second >= self._margin:

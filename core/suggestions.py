@@ -15,6 +15,9 @@ MIN_CONFIDENCE = 0.05
 # two, each with at least MIN_ALTERNATIVE of the belief) are offered beside it as buttons.
 UNSURE_BELOW = 0.8
 MIN_ALTERNATIVE = 0.1
+# Danger forced over the intent model's reading (a phrase, a sure danger classifier): that reading
+# is offered under the emergency numbers when the model held it with at least this share.
+DISAGREEING = 0.5
 MAX_ALTERNATIVES = 2
 # Intents that are not rights topics but have a place in the menu (the emergency numbers topic
 # and tonight's shelter are rights topics, reached by their own intents).
@@ -35,6 +38,7 @@ def candidate(intent: str) -> tuple[str, str] | None:
     return MENU_INTENTS.get(intent)
 
 
+DANGER = "danger"
 # Readings that are no topic: the hesitation itself, and off topic.
 HESITATION = "nlu_fallback"
 OFF_TOPIC = "out_of_scope"
@@ -51,14 +55,21 @@ def suggestions(ranking: Iterable[tuple[str, float]], language: str) -> list[But
 
 
 def alternatives(ranking: Sequence[tuple[str, float]]) -> tuple[str, ...]:
-    """The other likely intents that lead somewhere, when the model's first choice is a guess."""
-    if not ranking or ranking[0][1] >= UNSURE_BELOW:
+    """The other likely intents that lead somewhere, when the model's first choice is a guess; and
+    when a danger phrase or a sure danger classifier put danger first over another reading the intent
+    model held with at least DISAGREEING of its belief, that reading, under the emergency numbers."""
+    if not ranking:
         return ()
-    chosen = ranking[0][0]
+    chosen, confidence = ranking[0]
+    least = MIN_ALTERNATIVE
+    if confidence >= UNSURE_BELOW:
+        if chosen != DANGER:
+            return ()
+        least = DISAGREEING
     others = [
         intent
-        for intent, confidence in ranking[1:]
-        if confidence >= MIN_ALTERNATIVE and intent != chosen and candidate(intent) is not None
+        for intent, share in ranking[1:]
+        if share >= least and intent != chosen and candidate(intent) is not None
     ]
     return tuple(others[:MAX_ALTERNATIVES])
 

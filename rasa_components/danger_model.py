@@ -29,11 +29,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
+from core import text_features
 from core.danger import LEXICON_FILE, normalise, phrases
 from core.nlu_files import examples
-from rasa_components import text_features
+from core.text_features import vectoriser
 from rasa_components.danger_override import DANGER_INTENT, force_danger
-from rasa_components.text_features import vectoriser
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "danger_examples"
 PROBABILITY_KEY = "danger_probability"

@@ -33,10 +33,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
-from rasa_components import text_features
-from rasa_components.text_features import folded, vectoriser
+from core import linear_text_model, text_features
+from core.linear_text_model import LinearTextModel, machine
+from core.text_features import folded, vectoriser
 
 MODEL_FILE = "intent_model.npz"
 TEMPERATURES = np.geomspace(0.5, 30.0, 60)
@@ -81,7 +81,7 @@ class LinearIntentClassifier(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Rasa's training cache must see a change in this code or in the features."""
         digest = hashlib.sha256()
-        for path in (Path(__file__), Path(text_features.__file__)):
+        for path in (Path(__file__), Path(text_features.__file__), Path(linear_text_model.__file__)):
             digest.update(path.read_bytes())
         return digest.hexdigest()
 
@@ -95,14 +95,8 @@ class LinearIntentClassifier(GraphComponent):
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._vectoriser = vectoriser(int(config["longest_characters"]))
-        self._intents: np.ndarray = np.array([], dtype=str)
-        self._weights = np.zeros((0, 0), dtype=np.float32)
-        self._bias = np.zeros(0, dtype=np.float32)
-        self._temperature = float(config["temperature"])
-        self._row_of_column = np.zeros(0, dtype=np.int32)
-        if saved is not None:
-            self._use(saved)
+        self._model = LinearTextModel.from_arrays(saved) if saved is not None else None
+        self._temperature = float(saved["temperature"]) if saved is not None else float(config["temperature"])
 
     @classmethod
     def create(
@@ -131,18 +125,8 @@ class LinearIntentClassifier(GraphComponent):
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 
-    def _use(self, saved: dict[str, np.ndarray]) -> None:
-        self._intents = saved["intents"]
-        self._weights = saved["weights"]
-        self._bias = saved["bias"]
-        self._temperature = float(saved["temperature"])
-        # Hashed column -> row of the kept weights (-1: a column no training example touched).
-        columns = saved["columns"]
-        self._row_of_column = np.full(2 * text_features.FEATURES_PER_KIND, -1, dtype=np.int32)
-        self._row_of_column[columns] = np.arange(len(columns), dtype=np.int32)
-
-    def _machine(self) -> LinearSVC:
-        return LinearSVC(C=float(self._config["c"]), random_state=int(self._config["random_seed"]))
+    def _machine(self) -> Any:
+        return machine(float(self._config["c"]), int(self._config["random_seed"]))
 
     def _fitted_temperature(self, features: Any, truth: np.ndarray) -> float:
         folds = int(self._config["folds"])
@@ -159,33 +143,26 @@ class LinearIntentClassifier(GraphComponent):
         return best_temperature(scores, truth)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the machine on every example, fit the temperature, and save the kept columns."""
+        """Fit the temperature, then the machine on every example, and save both."""
         pairs = [
             (m.get(TEXT), m.get(INTENT))
             for m in training_data.intent_examples
             if m.get(TEXT) and m.get(INTENT)
         ]
-        intents = np.array(sorted({intent for _, intent in pairs}))
-        if len(intents) < 2:  # nothing to tell apart
+        texts, intents = [text for text, _ in pairs], [intent for _, intent in pairs]
+        if len(set(intents)) < 2:  # nothing to tell apart
             return self._resource
-        features = self._vectoriser.transform(folded([text for text, _ in pairs]))  # sparse, by rows
-        truth = np.searchsorted(intents, [intent for _, intent in pairs])
-        temperature = self._fitted_temperature(features, truth)
-        machine = self._machine().fit(features, truth)
-        columns = np.unique(features.indices).astype(np.int32)
-        saved = {
-            "intents": intents,
-            "columns": columns,
-            "weights": np.ascontiguousarray(machine.coef_[:, columns].T, dtype=np.float32),
-            "bias": np.asarray(machine.intercept_, dtype=np.float32),
-            "temperature": np.array(temperature),
-        }
-        if len(intents) == 2:  # a binary machine gives one score: the second class's
-            saved["weights"] = np.hstack([-saved["weights"], saved["weights"]])
-            saved["bias"] = np.array([-saved["bias"][0], saved["bias"][0]], dtype=np.float32)
+        longest = int(self._config["longest_characters"])
+        features = vectoriser(longest).transform(folded(texts))  # sparse, by rows
+        truth = np.searchsorted(np.array(sorted(set(intents))), intents)
+        self._temperature = self._fitted_temperature(features, truth)
+        self._model = LinearTextModel.fit(
+            texts, intents, float(self._config["c"]), longest, int(self._config["random_seed"])
+        )
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez_compressed(directory / MODEL_FILE, **saved)
-        self._use(saved)
+            np.savez_compressed(
+                directory / MODEL_FILE, **self._model.arrays(), temperature=np.array(self._temperature)
+            )
         return self._resource
 
     @property
@@ -194,15 +171,11 @@ class LinearIntentClassifier(GraphComponent):
 
     def ranking(self, text: str) -> list[tuple[str, float]]:
         """Every intent with its confidence, likeliest first (empty when untrained)."""
-        if not len(self._intents):
+        if self._model is None:
             return []
-        row = self._vectoriser.transform(folded([text]))
-        rows = self._row_of_column[row.indices]
-        known = rows >= 0
-        scores = row.data[known] @ self._weights[rows[known]] + self._bias
-        confidences = softmax(scores, self._temperature)
+        confidences = softmax(self._model.scores(text), self._temperature)
         order = np.argsort(-confidences, kind="stable")
-        return [(str(self._intents[i]), float(confidences[i])) for i in order]
+        return [(str(self._model.labels[i]), float(confidences[i])) for i in order]
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set each message's intent and ranking (no intent, confidence 0, when there is no text)."""

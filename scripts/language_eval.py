@@ -13,7 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.language_detection import LanguageDetector  # noqa: E402
+from core import language_model  # noqa: E402
 from core.nlu_files import examples  # noqa: E402
+
+MODEL = ROOT / "models" / "assistant.tar.gz"  # the language model is built beside it (make model)
 
 
 def held_out() -> list[tuple[str, str]]:
@@ -23,7 +26,7 @@ def held_out() -> list[tuple[str, str]]:
 
 
 def main() -> int:
-    detector = LanguageDetector()
+    detector = LanguageDetector(model=language_model.load(language_model.path_beside(MODEL)))
     counts: dict[str, Counter] = {}
     started = time.perf_counter()
     messages = held_out()

@@ -120,7 +120,16 @@ async def test_danger_the_classifier_was_not_sure_of_keeps_the_question_one_tap_
     assert outcome.payloads() == offered
 
 
-async def test_a_danger_phrase_brings_the_numbers_alone():
-    ranking = [("danger", 1.0), ("rights_work", 0.55)]
+async def test_a_danger_phrase_brings_the_numbers_first_and_what_the_model_read_one_tap_away():
+    ranking = [("danger", 1.0), ("need_shelter", 0.9), ("rights_work", 0.05)]
+    outcome = await run_action(ActionEmergency(), typed("…", "danger", ranking=ranking))
+    numbers, offer = outcome.screens
+    assert numbers.text == tr("fr", "emergency.numbers")
+    assert offer.text == tr("fr", "suggestions.also")
+    assert outcome.payloads() == [payloads.intent_only("need_shelter")]
+
+
+async def test_danger_the_model_read_too_brings_the_numbers_alone():
+    ranking = [("danger", 1.0), ("rights_work", 0.3)]
     outcome = await run_action(ActionEmergency(), typed("…", "danger", ranking=ranking))
     assert len(outcome.screens) == 1

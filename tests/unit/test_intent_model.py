@@ -13,8 +13,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from core.text_features import folded, words
 from rasa_components.intent_model import MODEL_FILE, LinearIntentClassifier, best_temperature, softmax
-from rasa_components.text_features import folded, words
 
 EXAMPLES = {
     "rights_work": [
@@ -129,7 +129,7 @@ def test_the_model_is_saved_as_numpy_arrays_and_loads_back_the_same(storage):
         storage.read_from(RESOURCE) as directory,
         np.load(directory / MODEL_FILE, allow_pickle=False) as saved,
     ):
-        assert {"intents", "columns", "weights", "bias", "temperature"} <= set(saved.files)
+        assert {"labels", "columns", "weights", "bias", "temperature"} <= set(saved.files)
         assert saved["weights"].shape == (len(saved["columns"]), len(EXAMPLES))
     defaults = LinearIntentClassifier.get_default_config()
     loaded = LinearIntentClassifier.load(defaults, storage, RESOURCE, CONTEXT)
@@ -162,7 +162,7 @@ def test_the_best_temperature_makes_confident_scores_sharper_and_confused_ones_f
 
 
 def test_rasa_retrains_it_when_the_features_change(tmp_path, monkeypatch):
-    from rasa_components import text_features
+    from core import text_features
 
     copy = tmp_path / "text_features.py"
     copy.write_text(Path(text_features.__file__).read_text())
