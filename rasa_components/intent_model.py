@@ -120,9 +120,12 @@ class LinearIntentClassifier(GraphComponent):
     ) -> LinearIntentClassifier:
         """The trained model, or an untrained classifier when none was saved."""
         try:
-            with model_storage.read_from(resource) as directory, np.load(directory / MODEL_FILE) as saved:
+            with (
+                model_storage.read_from(resource) as directory,
+                np.load(directory / MODEL_FILE, allow_pickle=False) as saved,
+            ):
                 return cls(config, model_storage, resource, {key: saved[key] for key in saved.files})
-        except (ValueError, FileNotFoundError):
+        except (ValueError, KeyError, FileNotFoundError):  # nothing saved, or an unreadable model
             return cls(config, model_storage, resource)
 
     def _machine(self) -> Any:
@@ -135,11 +138,11 @@ class LinearIntentClassifier(GraphComponent):
         splitter = StratifiedKFold(folds, shuffle=True, random_state=int(self._config["random_seed"]))
         scores = np.zeros((len(truth), int(truth.max()) + 1))
         for fit_rows, held_rows in splitter.split(features, truth):
-            machine = self._machine().fit(features[fit_rows], truth[fit_rows])
-            held = machine.decision_function(features[held_rows])
+            fold = self._machine().fit(features[fit_rows], truth[fit_rows])
+            held = fold.decision_function(features[held_rows])
             if held.ndim == 1:  # binary: one score, for the second class
                 held = np.column_stack([-held, held])
-            scores[np.ix_(held_rows, machine.classes_)] = held
+            scores[np.ix_(held_rows, fold.classes_)] = held
         return best_temperature(scores, truth)
 
     def train(self, training_data: TrainingData) -> Resource:
