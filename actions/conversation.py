@@ -12,9 +12,7 @@ from actions.handover_form import ANSWER_INTENTS, FORM
 from core.common_screens import back_to_menu, erase_button, language_buttons, menu_buttons
 from core.i18n import N_, tr
 from core.screens import Screen
-from core.suggestions import suggestions
-
-NLU_FALLBACK = "nlu_fallback"  # the model hesitated (FallbackClassifier in config.yml)
+from core.suggestions import HESITATION, suggestions
 
 
 def menu_screen(language: str, lead_msgid: str | None = None) -> Screen:
@@ -103,7 +101,7 @@ class ActionFallback(MenuAction):
 
     def respond(self, turn: Turn) -> Reply:
         """Never a silent guess: when the model hesitates, the person picks among its best guesses."""
-        offered = suggestions(turn.ranking, turn.language) if turn.intent == NLU_FALLBACK else []
+        offered = suggestions(turn.ranking, turn.language) if turn.intent == HESITATION else []
         if not offered:
             return super().respond(turn)
         buttons = (*offered, *back_to_menu(turn.language), erase_button(turn.language))

@@ -52,6 +52,13 @@ class LinearTextModel:
     ) -> LinearTextModel:
         """Train on the texts (at least two distinct labels)."""
         features = vectoriser(longest_characters).transform(folded(list(texts)))
+        return cls.fit_features(features, labels, c, longest_characters, seed)
+
+    @classmethod
+    def fit_features(
+        cls, features: Any, labels: Sequence[str], c: float, longest_characters: int, seed: int
+    ) -> LinearTextModel:
+        """Train on texts already turned into features (by `vectoriser(longest_characters)`)."""
         names = np.array(sorted(set(labels)))
         trained = machine(c, seed).fit(features, np.searchsorted(names, list(labels)))
         columns = np.unique(features.indices).astype(np.int32)

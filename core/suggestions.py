@@ -8,6 +8,11 @@ from core import payloads, rights
 from core.i18n import N_, tr
 from core.screens import Button
 
+DANGER = "danger"
+# Readings that are no topic: the hesitation itself, and off topic.
+HESITATION = "nlu_fallback"  # the model hesitated (FallbackClassifier in config.yml)
+OFF_TOPIC = "out_of_scope"
+
 MAX_SUGGESTIONS = 3
 # Below this share of the model's belief an intent is noise, not a candidate worth a button.
 MIN_CONFIDENCE = 0.05
@@ -36,12 +41,6 @@ def candidate(intent: str) -> tuple[str, str] | None:
     if topic is not None:
         return topic.label_msgid, payloads.intent_only(topic.intent)
     return MENU_INTENTS.get(intent)
-
-
-DANGER = "danger"
-# Readings that are no topic: the hesitation itself, and off topic.
-HESITATION = "nlu_fallback"
-OFF_TOPIC = "out_of_scope"
 
 
 def suggestions(ranking: Iterable[tuple[str, float]], language: str) -> list[Button]:

@@ -41,7 +41,7 @@ class DangerWordClassifier(GraphComponent):
         """unsure_rank: in a hesitant reading, danger within this many likeliest intents wins."""
         return {"unsure_rank": 2}
 
-    def __init__(self, unsure_rank: int = 2) -> None:
+    def __init__(self, unsure_rank: int) -> None:
         self._unsure_rank = unsure_rank
 
     @classmethod
@@ -53,7 +53,7 @@ class DangerWordClassifier(GraphComponent):
         execution_context: ExecutionContext,
     ) -> DangerWordClassifier:
         """Build the component; it has nothing to train."""
-        return cls(int(config.get("unsure_rank", 2)))
+        return cls(int(config["unsure_rank"]))  # Rasa merges the default config in
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Mark every message holding a danger phrase as `danger` with full confidence, and a hesitant

@@ -152,15 +152,15 @@ class LinearIntentClassifier(GraphComponent):
             for m in training_data.intent_examples
             if m.get(TEXT) and m.get(INTENT)
         ]
-        texts, intents = [text for text, _ in pairs], [intent for _, intent in pairs]
+        intents = [intent for _, intent in pairs]
         if len(set(intents)) < 2:  # nothing to tell apart
             return self._resource
         longest = int(self._config["longest_characters"])
-        features = vectoriser(longest).transform(folded(texts))  # sparse, by rows
+        features = vectoriser(longest).transform(folded([text for text, _ in pairs]))  # sparse, by rows
         truth = np.searchsorted(np.array(sorted(set(intents))), intents)
         self._temperature = self._fitted_temperature(features, truth)
-        self._model = LinearTextModel.fit(
-            texts, intents, float(self._config["c"]), longest, int(self._config["random_seed"])
+        self._model = LinearTextModel.fit_features(
+            features, intents, float(self._config["c"]), longest, int(self._config["random_seed"])
         )
         with self._model_storage.write_to(self._resource) as directory:
             np.savez_compressed(

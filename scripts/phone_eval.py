@@ -29,11 +29,9 @@ sys.path.insert(0, str(ROOT))
 from core.danger import contains_danger, normalise  # noqa: E402
 from core.languages import SUPPORTED  # noqa: E402
 from core.phone_set import PhoneMessage, load, training_texts  # noqa: E402
+from core.suggestions import HESITATION  # noqa: E402
 
 DANGER = "danger"
-
-
-UNSURE = "nlu_fallback"
 
 
 async def predict(model: Path, messages: list[PhoneMessage]) -> list[tuple[str, str]]:
@@ -50,7 +48,7 @@ async def predict(model: Path, messages: list[PhoneMessage]) -> list[tuple[str, 
         parsed = await agent.parse_message(message.text)
         intent = (parsed.get("intent") or {}).get("name") or ""
         ranked = [item.get("name") or "" for item in parsed.get("intent_ranking") or []]
-        first = next((name for name in ranked if name != UNSURE), intent)
+        first = next((name for name in ranked if name != HESITATION), intent)
         predicted.append((intent, first))
     return predicted
 
