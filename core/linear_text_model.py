@@ -17,7 +17,7 @@ from sklearn.svm import LinearSVC
 
 from core.text_features import FEATURES_PER_KIND, folded, vectoriser
 
-ARRAYS = ("labels", "columns", "weights", "bias", "longest_characters")
+ARRAYS = ("labels", "columns", "weights", "bias", "longest_characters", "spellings")
 
 
 def machine(c: float, seed: int) -> LinearSVC:
@@ -32,6 +32,7 @@ class LinearTextModel:
     weights: np.ndarray  # (len(columns), len(labels))
     bias: np.ndarray  # (len(labels),)
     longest_characters: int
+    spellings: bool = True  # one spelling for sounds written several ways (core.text_features.folded)
     _vectoriser: Any = field(init=False, repr=False, compare=False)
     _row_of_column: np.ndarray = field(init=False, repr=False, compare=False)
 
@@ -49,16 +50,24 @@ class LinearTextModel:
         c: float = 1.0,
         longest_characters: int = 6,
         seed: int = 42,
+        spellings: bool = True,
     ) -> LinearTextModel:
         """Train on the texts (at least two distinct labels)."""
-        features = vectoriser(longest_characters).transform(folded(list(texts)))
-        return cls.fit_features(features, labels, c, longest_characters, seed)
+        features = vectoriser(longest_characters).transform(folded(list(texts), spellings))
+        return cls.fit_features(features, labels, c, longest_characters, seed, spellings)
 
     @classmethod
     def fit_features(
-        cls, features: Any, labels: Sequence[str], c: float, longest_characters: int, seed: int
+        cls,
+        features: Any,
+        labels: Sequence[str],
+        c: float,
+        longest_characters: int,
+        seed: int,
+        spellings: bool = True,
     ) -> LinearTextModel:
-        """Train on texts already turned into features (by `vectoriser(longest_characters)`)."""
+        """Train on texts already turned into features (by `vectoriser(longest_characters)`, over
+        `folded(texts, spellings)`)."""
         names = np.array(sorted(set(labels)))
         trained = machine(c, seed).fit(features, np.searchsorted(names, list(labels)))
         columns = np.unique(features.indices).astype(np.int32)
@@ -66,11 +75,11 @@ class LinearTextModel:
         bias = np.asarray(trained.intercept_, dtype=np.float32)
         if len(names) == 2:  # a binary machine gives one score, for the second label
             weights, bias = np.hstack([-weights, weights]), np.array([-bias[0], bias[0]], dtype=np.float32)
-        return cls(names, columns, weights, bias, longest_characters)
+        return cls(names, columns, weights, bias, longest_characters, spellings)
 
     def scores(self, text: str) -> np.ndarray:
         """The machine's score for each label."""
-        row = self._vectoriser.transform(folded([text]))
+        row = self._vectoriser.transform(folded([text], self.spellings))
         rows = self._row_of_column[row.indices]
         known = rows >= 0
         return np.asarray(row.data[known] @ self.weights[rows[known]] + self.bias)
@@ -83,6 +92,7 @@ class LinearTextModel:
             "weights": self.weights,
             "bias": self.bias,
             "longest_characters": np.array(self.longest_characters),
+            "spellings": np.array(self.spellings),
         }
 
     @classmethod
@@ -94,4 +104,5 @@ class LinearTextModel:
             arrays["weights"],
             arrays["bias"],
             int(arrays["longest_characters"]),
+            bool(arrays["spellings"]) if "spellings" in arrays else False,  # saved before the spellings
         )

@@ -85,6 +85,26 @@ _CYRILLIC_IN_LATIN = str.maketrans(
 )
 
 
-def folded(texts: list[str]) -> list[str]:
-    """The texts as the classifiers see them: folded, Cyrillic spelt in Latin letters."""
-    return [normalise(text).translate(_CYRILLIC_IN_LATIN) for text in texts]
+# People spell Cyrillic in Latin letters by several schemes (х: kh, h or x; я: ya, ja or ia; ц: ts, c
+# or tz; и: i or y, Ukrainian's official y), and Vietnamese writes i and y for one sound: each set
+# of spellings becomes one, in every language alike.
+_SPELLINGS = (
+    (re.compile("shch|sch"), "sh"),
+    (re.compile("kh"), "h"),
+    (re.compile("tz|ts"), "c"),
+    (re.compile("[yj]"), "i"),
+)
+
+
+def one_spelling(text: str) -> str:
+    """The text with each set of interchangeable Latin spellings written one way."""
+    for spellings, spelling in _SPELLINGS:
+        text = spellings.sub(spelling, text)
+    return text
+
+
+def folded(texts: list[str], spellings: bool = True) -> list[str]:
+    """The texts as the classifiers see them: folded, Cyrillic spelt in Latin letters and, with
+    `spellings`, one spelling for sounds written several ways."""
+    latin = [normalise(text).translate(_CYRILLIC_IN_LATIN) for text in texts]
+    return [one_spelling(text) for text in latin] if spellings else latin

@@ -8,7 +8,8 @@ trained on the same examples plus the danger phrases of every language and examp
 alone (data/danger_examples/: given to the intent model they made ordinary messages look like
 danger). When its probability
 reaches the threshold the message becomes `danger`, like a danger phrase does
-(rasa_components.danger_override).
+(rasa_components.danger_override); when the intent model hesitated, a lower bar (half) is enough:
+doubt on both sides brings the emergency numbers first, with the likely topics under them.
 
 Hashed features leave no vocabulary to store: the model is two numpy arrays, saved without pickle.
 """
@@ -24,7 +25,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
@@ -33,7 +34,7 @@ from core import text_features
 from core.danger import LEXICON_FILE, normalise, phrases
 from core.nlu_files import examples
 from core.text_features import vectoriser
-from rasa_components.danger_override import DANGER_INTENT, force_danger
+from rasa_components.danger_override import DANGER_INTENT, UNSURE_INTENT, force_danger
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "danger_examples"
 PROBABILITY_KEY = "danger_probability"
@@ -57,8 +58,9 @@ class DangerModelClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """threshold: probability from which a message is danger; c: inverse regularisation."""
-        return {"threshold": 0.6, "c": 16.0}
+        """threshold: probability from which a message is danger; threshold_in_doubt: the same when
+        the intent model hesitated (nlu_fallback); c: inverse regularisation."""
+        return {"threshold": 0.7, "threshold_in_doubt": 0.35, "c": 16.0}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -79,6 +81,7 @@ class DangerModelClassifier(GraphComponent):
         bias: float = 0.0,
     ) -> None:
         self._threshold = float(config["threshold"])
+        self._threshold_in_doubt = float(config["threshold_in_doubt"])
         self._c = float(config["c"])
         self._model_storage = model_storage
         self._resource = resource
@@ -153,7 +156,8 @@ class DangerModelClassifier(GraphComponent):
                 continue
             probability = round(self.probability(text), 4)
             message.set(PROBABILITY_KEY, probability, add_to_output=True)
-            if probability >= self._threshold:
+            hesitated = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == UNSURE_INTENT
+            if probability >= (self._threshold_in_doubt if hesitated else self._threshold):
                 # The probability, not certainty: when it is modest, the topic the intent model
                 # saw stays on offer beside the emergency numbers (actions.base.with_alternatives).
                 force_danger(message, confidence=probability)

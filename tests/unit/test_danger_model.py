@@ -103,3 +103,20 @@ def test_rasa_retrains_it_when_its_examples_change(tmp_path, monkeypatch):
     before = DangerModelClassifier.fingerprint_addon({})
     (tmp_path / "fr.yml").write_text("nlu:\n- intent: danger\n  examples: |\n    - il est a la porte\n")
     assert DangerModelClassifier.fingerprint_addon({}) != before
+
+
+def test_when_the_intent_model_hesitated_a_lower_probability_is_enough(storage):
+    text = "someone is at the door of the flat"
+    probability = trained(storage).probability(text)
+    assert 0.0 < probability < 1.0
+    bars = {"threshold": (1.0 + probability) / 2, "threshold_in_doubt": probability / 2}
+    config = {**DangerModelClassifier.get_default_config(), **bars}
+    classifier = DangerModelClassifier.create(
+        config, storage, RESOURCE, ExecutionContext(GraphSchema({}), "test")
+    )
+    classifier.train(TrainingData(examples(DANGER, "danger") + examples(OTHERS, "rights_work")))
+    sure = classifier.process([parsed(text)])[0]
+    hesitant = classifier.process([parsed(text, intent="nlu_fallback")])[0]
+    assert sure.get(INTENT)[INTENT_NAME_KEY] == "rights_work"
+    assert hesitant.get(INTENT)[INTENT_NAME_KEY] == "danger"
+    assert hesitant.get(INTENT)["confidence"] == pytest.approx(probability, abs=1e-3)
