@@ -25,6 +25,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.conversation import ActionFallback, menu_screen  # noqa: E402
 from app.bot_runtime import BotRuntime  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from app.processes import EngineStack  # noqa: E402
@@ -35,7 +36,7 @@ from core.i18n import tr  # noqa: E402
 from core.languages import SUPPORTED  # noqa: E402
 from core.phone_set import PhoneMessage, load  # noqa: E402
 from core.screens import Screen  # noqa: E402
-from core.suggestions import candidate  # noqa: E402
+from core.suggestions import OFF_TOPIC, candidate  # noqa: E402
 
 DANGER = "danger"
 ERASE_INTENT = "menu_erase"
@@ -43,14 +44,22 @@ ERASE_INTENT = "menu_erase"
 
 def reached(message: PhoneMessage, screens: list[Screen], erased: int) -> bool:
     """What the person needs is on screen: an answer to it, or a button leading to it (or, to
-    erase, the conversation erased at once)."""
+    erase, the conversation erased at once; off topic, the screen off-topic messages get)."""
     if message.intent == ERASE_INTENT and (erased or not screens):  # a quick exit shows nothing
         return True
     if any(screen.intent == message.intent for screen in screens):
         return True
+    if message.intent == OFF_TOPIC and any(is_off_topic_answer(screen) for screen in screens):
+        return True
     found = candidate(message.intent)
     offered = {button.payload for screen in screens for button in screen.buttons}
     return found is not None and found[1] in offered
+
+
+def is_off_topic_answer(screen: Screen) -> bool:
+    """The screen an off-topic message gets: "not understood" and the menu. A hesitation whose
+    likeliest reading is off topic shows the same screen under another intent name."""
+    return screen.text == menu_screen(screen.language, ActionFallback.lead_msgid).text
 
 
 async def ask(chat: ConsoleChat, message: PhoneMessage) -> tuple[list[Screen], int]:
