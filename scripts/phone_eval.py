@@ -3,7 +3,8 @@
 These messages were written apart from the training data, shaped like what people type on a phone
 (long situation descriptions, missing accents, French administrative words in another language,
 Arabic in Latin letters), and are never used for training (tests/unit/test_phone_set.py).
-"intent" is the intent the assistant acts on (a hesitation, nlu_fallback, counts as wrong);
+"intent" is the intent the assistant acts on (a hesitation, nlu_fallback, counts as wrong, except
+when its likeliest reading is off topic: the assistant then answers as it does off topic);
 "first" is its first choice, which a hesitation offers as the first button. Danger counts as
 caught when the model says danger or the danger lexicon matches, as in the pipeline; false alarms
 are other messages that either flags.
@@ -29,9 +30,15 @@ sys.path.insert(0, str(ROOT))
 from core.danger import contains_danger, normalise  # noqa: E402
 from core.languages import SUPPORTED  # noqa: E402
 from core.phone_set import PhoneMessage, load, training_texts  # noqa: E402
-from core.suggestions import HESITATION  # noqa: E402
+from core.suggestions import HESITATION, OFF_TOPIC  # noqa: E402
 
 DANGER = "danger"
+
+
+def acted_on(intent: str, first: str) -> str:
+    """The intent the assistant acts on: a hesitation whose likeliest reading is off topic gets the
+    menu, as off topic does (core.suggestions.suggestions), so it counts as off topic."""
+    return OFF_TOPIC if intent == HESITATION and first == OFF_TOPIC else intent
 
 
 async def predict(model: Path, messages: list[PhoneMessage]) -> list[tuple[str, str]]:
@@ -49,7 +56,7 @@ async def predict(model: Path, messages: list[PhoneMessage]) -> list[tuple[str, 
         intent = (parsed.get("intent") or {}).get("name") or ""
         ranked = [item.get("name") or "" for item in parsed.get("intent_ranking") or []]
         first = next((name for name in ranked if name != HESITATION), intent)
-        predicted.append((intent, first))
+        predicted.append((acted_on(intent, first), first))
     return predicted
 
 

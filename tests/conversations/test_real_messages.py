@@ -68,6 +68,11 @@ KINDS_OF_MISS = [
     # Small ads and football are out of scope.
     ("vendo sofá en buen estado, 50 euros, interesados escribir", "out_of_scope", "es"),
     ("who won the match last night, PSG or Marseille?", "out_of_scope", "en"),
+    ("продавам детска количка, 30 лева, звънете вечер", "out_of_scope", "bg"),
+    ("今晚谁跟我一起看欧冠决赛", "out_of_scope", "zh"),
+    # Ukrainian and Russian typed in Latin letters by another scheme than the examples'.
+    ("hospodar ne platyt meni zarplatu vzhe try misiatsi", "rights_work", "uk"),
+    ("khoziain zabral pasport i ne platit zarplatu", "rights_work", "ru"),
 ]  # fmt: skip
 
 

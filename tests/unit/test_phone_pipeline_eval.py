@@ -1,4 +1,4 @@
-"""What `scripts/phone_pipeline_eval.py` counts as "the right topic on screen"."""
+"""What the phone-set evaluations (scripts/phone_pipeline_eval.py, phone_eval.py) count as right."""
 
 from __future__ import annotations
 
@@ -49,3 +49,13 @@ def test_a_topic_counts_as_its_answer_or_a_button_to_it(evaluation):
     assert evaluation.reached(question, [Screen("answer", "en", intent="rights_work")], erased=0)
     assert evaluation.reached(question, [offered], erased=0)
     assert not evaluation.reached(question, [Screen("answer", "en", intent="rights_health")], erased=0)
+
+
+def test_the_model_evaluation_counts_a_hesitation_that_leads_to_the_menu_as_off_topic():
+    spec = importlib.util.spec_from_file_location("phone_eval", SCRIPT.parent / "phone_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.acted_on("nlu_fallback", "out_of_scope") == "out_of_scope"
+    assert module.acted_on("nlu_fallback", "rights_work") == "nlu_fallback"
+    assert module.acted_on("rights_work", "rights_work") == "rights_work"
