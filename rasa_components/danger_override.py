@@ -3,8 +3,8 @@ that leans towards danger.
 
 It sits after the statistical classifiers so that a message the model misreads
 (a typo, a language it knows less well) still reaches the emergency numbers. When the model
-hesitates (the FallbackClassifier's `nlu_fallback`) and danger is among its likeliest readings,
-the emergency numbers come first: the other likely topics stay one tap away under them
+hesitates (the FallbackClassifier's `nlu_fallback`) and danger is its likeliest reading, the
+emergency numbers come first (danger ranked lower is the danger classifier's to judge): the other likely topics stay one tap away under them
 (actions.base.with_alternatives), whereas a person in danger must not have to find the right
 button among topics.
 """
@@ -38,8 +38,11 @@ class DangerWordClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """unsure_rank: in a hesitant reading, danger within this many likeliest intents wins."""
-        return {"unsure_rank": 2}
+        """unsure_rank: in a hesitant reading, danger within this many likeliest intents wins. One:
+        danger second is left to the danger classifier, whose bar is halved when the intent model
+        hesitates (rasa_components.danger_model); two caught no more danger on the held-out sets
+        and raised false alarms (docs/languages.md)."""
+        return {"unsure_rank": 1}
 
     def __init__(self, unsure_rank: int) -> None:
         self._unsure_rank = unsure_rank

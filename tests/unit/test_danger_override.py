@@ -37,20 +37,29 @@ def test_a_danger_phrase_is_danger_with_full_confidence(net):
     assert intent(message) == ("danger", 1.0)
 
 
-@pytest.mark.parametrize("place", [0, 1])
-def test_a_hesitant_reading_with_danger_among_the_two_likeliest_is_danger(net, place):
-    others = [("rights_work", 0.4), ("need_shelter", 0.3)]
-    others.insert(place, ("danger", 0.2))
-    message = net.process([parsed("something unclear", ("nlu_fallback", 0.45), *others)])[0]
-    assert intent(message) == ("danger", 0.2)
+def test_a_hesitant_reading_with_danger_likeliest_is_danger(net):
+    ranked = [("nlu_fallback", 0.45), ("danger", 0.4), ("rights_work", 0.35), ("need_shelter", 0.2)]
+    message = net.process([parsed("something unclear", *ranked)])[0]
+    assert intent(message) == ("danger", 0.4)
     names = [item[INTENT_NAME_KEY] for item in message.get(INTENT_RANKING_KEY)]
     assert names[0] == "danger" and names.count("danger") == 1
     assert "rights_work" in names  # the other topics stay ranked, to be offered beside the numbers
 
 
-def test_a_hesitant_reading_with_danger_third_is_left_to_the_suggestions(net):
-    ranked = [("nlu_fallback", 0.45), ("rights_work", 0.4), ("need_shelter", 0.3), ("danger", 0.2)]
+@pytest.mark.parametrize("place", [1, 2])
+def test_a_hesitant_reading_with_danger_lower_is_left_to_the_danger_classifier(net, place):
+    others = [("rights_work", 0.4), ("need_shelter", 0.3)]
+    others.insert(place, ("danger", 0.2))
+    ranked = [("nlu_fallback", 0.45), *others]
     assert intent(net.process([parsed("something unclear", *ranked)])[0]) == ("nlu_fallback", 0.45)
+
+
+def test_a_wider_rank_can_be_configured(tmp_path):
+    config = {**DangerWordClassifier.get_default_config(), "unsure_rank": 2}
+    context = ExecutionContext(GraphSchema({}), "test")
+    wide = DangerWordClassifier.create(config, LocalModelStorage(tmp_path), Resource("net"), context)
+    ranked = [("nlu_fallback", 0.45), ("rights_work", 0.4), ("danger", 0.2), ("need_shelter", 0.1)]
+    assert intent(wide.process([parsed("something unclear", *ranked)])[0]) == ("danger", 0.2)
 
 
 def test_a_sure_reading_keeps_its_intent_even_with_danger_second(net):
