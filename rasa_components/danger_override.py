@@ -4,9 +4,9 @@ that leans towards danger.
 It sits after the statistical classifiers so that a message the model misreads
 (a typo, a language it knows less well) still reaches the emergency numbers. When the model
 hesitates (the FallbackClassifier's `nlu_fallback`) and danger is its likeliest reading, the
-emergency numbers come first (danger ranked lower is the danger classifier's to judge): the other likely topics stay one tap away under them
-(actions.base.with_alternatives), whereas a person in danger must not have to find the right
-button among topics.
+emergency numbers come first (danger ranked lower is the danger classifier's to judge): the
+other likely topics stay one tap away under them (actions.base.with_alternatives), whereas a
+person in danger must not have to find the right button among topics.
 """
 
 from __future__ import annotations
