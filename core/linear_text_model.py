@@ -17,8 +17,6 @@ from sklearn.svm import LinearSVC
 
 from core.text_features import FEATURES_PER_KIND, folded, vectoriser
 
-ARRAYS = ("labels", "columns", "weights", "bias", "longest_characters", "spellings")
-
 
 def machine(c: float, seed: int) -> LinearSVC:
     """The learner: one linear machine per label against the others."""

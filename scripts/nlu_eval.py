@@ -1,8 +1,9 @@
-"""Intent F1 per language on the held-out test files (tests/nlu/<lang>/), and danger recall.
+"""Intent F1 per language on the held-out test files (tests/nlu/<lang>/), danger recall and false alarms.
 
 Two F1 figures per language: on every held-out message, and on those whose text (folded like the
 danger words) does not also occur in the training data ("unseen"), so that short greetings
-shared by both sets do not flatter the score.
+shared by both sets do not flatter the score. False alarms: other messages read as danger (by the
+model, the danger classifier or a danger phrase: the whole NLU pipeline).
 
 Usage: python scripts/nlu_eval.py [MODEL] [--confusions]   (default: models/assistant.tar.gz)
 
@@ -68,7 +69,10 @@ def main() -> int:
     args = parser.parse_args()
     seen = training_texts()
     mistakes: dict[str, str] = {}
-    print(f"{'language':<9}{'messages':>9}{'F1 all':>8}{'unseen':>8}{'F1 unseen':>11}{'danger recall':>15}")
+    print(
+        f"{'language':<9}{'messages':>9}{'F1 all':>8}{'unseen':>8}{'F1 unseen':>11}{'danger recall':>15}"
+        f"{'false alarms':>16}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for language_dir in sorted(p for p in TEST_DIR.iterdir() if p.is_dir()):
             rows = predictions(args.model, language_dir, Path(tmp) / language_dir.name)
@@ -77,8 +81,11 @@ def main() -> int:
             danger = [r for r in rows if r[1] == "danger"]
             recall = recall_score([r[1] for r in danger], [r[2] for r in danger], pos_label="danger",
                                   average="binary", zero_division=0) if danger else float("nan")  # fmt: skip
+            others = [r for r in rows if r[1] != "danger"]
+            alarms = sum(r[2] == "danger" for r in others)
             print(
                 f"{language_dir.name:<9}{count:>9}{f1_all:>8.3f}{unseen_count:>8}{f1_unseen:>11.3f}{recall:>15.3f}"
+                f"{alarms:>7} of {len(others):<5}"
             )
             mistakes[language_dir.name] = confusions(rows)
     if args.confusions:

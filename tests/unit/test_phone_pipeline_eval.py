@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,16 +13,21 @@ from core import payloads
 from core.phone_set import PhoneMessage
 from core.screens import Button, Screen
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "phone_pipeline_eval.py"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
-@pytest.fixture(scope="module")
-def evaluation():
-    spec = importlib.util.spec_from_file_location("phone_pipeline_eval", SCRIPT)
+def script(name: str) -> ModuleType:
+    """One of the evaluation scripts, loaded as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> ModuleType:
+    return script("phone_pipeline_eval")
 
 
 def off_topic(language: str = "en") -> PhoneMessage:
@@ -52,10 +58,7 @@ def test_a_topic_counts_as_its_answer_or_a_button_to_it(evaluation):
 
 
 def test_the_model_evaluation_counts_a_hesitation_that_leads_to_the_menu_as_off_topic():
-    spec = importlib.util.spec_from_file_location("phone_eval", SCRIPT.parent / "phone_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = script("phone_eval")
     assert module.acted_on("nlu_fallback", "out_of_scope") == "out_of_scope"
     assert module.acted_on("nlu_fallback", "rights_work") == "nlu_fallback"
     assert module.acted_on("rights_work", "rights_work") == "rights_work"
