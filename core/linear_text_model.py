@@ -3,7 +3,8 @@
 Used for the intent (rasa_components.intent_model) and the language of a message
 (core.language_model). A linear support vector machine gives a weight to every hashed column, but
 columns no training text touched keep a weight of zero: only the touched ones are kept, with a
-lookup from column to row built when the model is loaded.
+lookup from column to row built when the model is loaded. With a sentence weight, the columns of
+each text's meaning vector (core.sentence_vectors) follow the hashed ones.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.svm import LinearSVC
 
-from core.text_features import FEATURES_PER_KIND, folded, vectoriser
+from core.text_features import ALL_COLUMNS, features
 
 
 def machine(c: float, seed: int) -> LinearSVC:
@@ -31,14 +32,13 @@ class LinearTextModel:
     bias: np.ndarray  # (len(labels),)
     longest_characters: int
     spellings: bool = True  # one spelling for sounds written several ways (core.text_features.folded)
-    _vectoriser: Any = field(init=False, repr=False, compare=False)
+    sentence_weight: float = 0.0  # the meaning vector's weight beside the hashed n-grams; 0: none
     _row_of_column: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        rows = np.full(2 * FEATURES_PER_KIND, -1, dtype=np.int32)
+        rows = np.full(ALL_COLUMNS, -1, dtype=np.int32)
         rows[self.columns] = np.arange(len(self.columns), dtype=np.int32)
         object.__setattr__(self, "_row_of_column", rows)
-        object.__setattr__(self, "_vectoriser", vectoriser(self.longest_characters))
 
     @classmethod
     def fit(
@@ -49,35 +49,37 @@ class LinearTextModel:
         longest_characters: int = 6,
         seed: int = 42,
         spellings: bool = True,
+        sentence_weight: float = 0.0,
     ) -> LinearTextModel:
         """Train on the texts (at least two distinct labels)."""
-        features = vectoriser(longest_characters).transform(folded(list(texts), spellings))
-        return cls.fit_features(features, labels, c, longest_characters, seed, spellings)
+        rows = features(list(texts), longest_characters, spellings, sentence_weight)
+        return cls.fit_features(rows, labels, c, longest_characters, seed, spellings, sentence_weight)
 
     @classmethod
     def fit_features(
         cls,
-        features: Any,
+        rows: Any,
         labels: Sequence[str],
         c: float,
         longest_characters: int,
         seed: int,
         spellings: bool = True,
+        sentence_weight: float = 0.0,
     ) -> LinearTextModel:
-        """Train on texts already turned into features (by `vectoriser(longest_characters)`, over
-        `folded(texts, spellings)`)."""
+        """Train on texts already turned into rows by `core.text_features.features` with the same
+        settings."""
         names = np.array(sorted(set(labels)))
-        trained = machine(c, seed).fit(features, np.searchsorted(names, list(labels)))
-        columns = np.unique(features.indices).astype(np.int32)
+        trained = machine(c, seed).fit(rows, np.searchsorted(names, list(labels)))
+        columns = np.unique(rows.indices).astype(np.int32)
         weights = np.ascontiguousarray(trained.coef_[:, columns].T, dtype=np.float32)
         bias = np.asarray(trained.intercept_, dtype=np.float32)
         if len(names) == 2:  # a binary machine gives one score, for the second label
             weights, bias = np.hstack([-weights, weights]), np.array([-bias[0], bias[0]], dtype=np.float32)
-        return cls(names, columns, weights, bias, longest_characters, spellings)
+        return cls(names, columns, weights, bias, longest_characters, spellings, sentence_weight)
 
     def scores(self, text: str) -> np.ndarray:
         """The machine's score for each label."""
-        row = self._vectoriser.transform(folded([text], self.spellings))
+        row = features([text], self.longest_characters, self.spellings, self.sentence_weight)
         rows = self._row_of_column[row.indices]
         known = rows >= 0
         return np.asarray(row.data[known] @ self.weights[rows[known]] + self.bias)
@@ -91,6 +93,7 @@ class LinearTextModel:
             "bias": self.bias,
             "longest_characters": np.array(self.longest_characters),
             "spellings": np.array(self.spellings),
+            "sentence_weight": np.array(self.sentence_weight),
         }
 
     @classmethod
@@ -103,4 +106,5 @@ class LinearTextModel:
             arrays["bias"],
             int(arrays["longest_characters"]),
             bool(arrays["spellings"]) if "spellings" in arrays else False,  # saved before the spellings
+            float(arrays["sentence_weight"]) if "sentence_weight" in arrays else 0.0,  # saved before vectors
         )

@@ -11,12 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from core import sentence_vectors
 from core.danger import normalise
 
 FEATURES_PER_KIND = 2**18
+HASHED_COLUMNS = 2 * FEATURES_PER_KIND  # characters, then words (vectoriser)
+# With a sentence weight, the meaning vector's columns follow the hashed ones.
+ALL_COLUMNS = HASHED_COLUMNS + sentence_vectors.DIMENSION
 HASHING: dict[str, Any] = {"n_features": FEATURES_PER_KIND, "alternate_sign": False, "norm": "l2"}
 
 
@@ -38,6 +44,18 @@ def vectoriser(longest_characters: int = 5, chinese_words: bool = True) -> Featu
     characters = HashingVectorizer(analyzer="char_wb", ngram_range=(2, longest_characters), **HASHING)
     word_pairs = HashingVectorizer(analyzer="word", ngram_range=(1, 2), **splitting, **HASHING)
     return FeatureUnion([("characters", characters), ("words", word_pairs)])
+
+
+def features(
+    texts: list[str], longest_characters: int, spellings: bool = True, sentence_weight: float = 0.0
+) -> sp.csr_matrix:
+    """The rows a linear model reads: hashed n-grams of the folded texts and, with a sentence weight,
+    each text's meaning vector (core.sentence_vectors, from the text as written) times that weight."""
+    hashed = vectoriser(longest_characters).transform(folded(texts, spellings))
+    if sentence_weight <= 0:
+        return sp.csr_matrix(hashed)
+    meaning = sp.csr_matrix(sentence_vectors.vectors(texts).astype(np.float64) * sentence_weight)
+    return sp.csr_matrix(sp.hstack([hashed, meaning]))
 
 
 # Russian, Ukrainian and Bulgarian are typed in Cyrillic and in Latin letters: spelling Cyrillic the

@@ -13,6 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from core import sentence_vectors
 from core.text_features import folded, words
 from rasa_components.intent_model import MODEL_FILE, LinearIntentClassifier, best_temperature, softmax
 
@@ -89,11 +90,17 @@ def test_a_message_gets_the_intent_of_the_examples_it_resembles(storage, text, i
     assert confidences == sorted(confidences, reverse=True)
 
 
-def test_missing_accents_and_tone_marks_make_no_difference(storage):
-    classifier = trained(storage)
+def test_missing_accents_and_tone_marks_make_no_difference_to_the_characters(storage):
+    classifier = trained(storage, sentence_weight=0.0)
     assert classifier.ranking("où dormir ce soir, je n'ai pas de lit") == classifier.ranking(
         "ou dormir ce soir je n ai pas de lit"
     )
+
+
+def test_with_the_meaning_vector_too_accents_do_not_change_the_reading(tmp_path):
+    classifier = trained(LocalModelStorage(tmp_path))
+    assert classifier.ranking("où dormir ce soir, je n'ai pas de lit")[0][0] == "need_shelter"
+    assert classifier.ranking("ou dormir ce soir je n ai pas de lit")[0][0] == "need_shelter"
 
 
 def test_russian_typed_in_latin_letters_is_read_like_cyrillic(storage):
@@ -167,6 +174,29 @@ def test_rasa_retrains_it_when_the_features_change(tmp_path, monkeypatch):
     copy = tmp_path / "text_features.py"
     copy.write_text(Path(text_features.__file__).read_text())
     monkeypatch.setattr(text_features, "__file__", str(copy))
+    before = LinearIntentClassifier.fingerprint_addon({})
+    copy.write_text(copy.read_text() + "\n# changed\n")
+    assert LinearIntentClassifier.fingerprint_addon({}) != before
+
+
+@pytest.mark.skipif(not sentence_vectors.processor_supported(), reason="the engine needs AVX2")
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("أين يمكنني أن أنام الليلة", "need_shelter"),  # a script no example is written in
+        ("老板不给我发工资", "rights_work"),
+        ("bác sĩ có khám cho người không có giấy tờ không", "rights_health"),
+    ],
+)
+def test_the_meaning_vector_reads_languages_no_example_shares_a_letter_with(storage, text, intent):
+    message = parsed(trained(storage), text)
+    assert message.get(INTENT)[INTENT_NAME_KEY] == intent
+
+
+def test_rasa_retrains_it_when_the_meaning_vectors_change(tmp_path, monkeypatch):
+    copy = tmp_path / "sentence_vectors.py"
+    copy.write_text(Path(sentence_vectors.__file__).read_text())
+    monkeypatch.setattr(sentence_vectors, "__file__", str(copy))
     before = LinearIntentClassifier.fingerprint_addon({})
     copy.write_text(copy.read_text() + "\n# changed\n")
     assert LinearIntentClassifier.fingerprint_addon({}) != before
