@@ -200,3 +200,19 @@ def test_rasa_retrains_it_when_the_meaning_vectors_change(tmp_path, monkeypatch)
     before = LinearIntentClassifier.fingerprint_addon({})
     copy.write_text(copy.read_text() + "\n# changed\n")
     assert LinearIntentClassifier.fingerprint_addon({}) != before
+
+
+def test_a_button_payload_is_read_without_its_meaning_vector(storage, monkeypatch):
+    classifier = trained(storage)
+    read: list[str] = []
+    real = sentence_vectors.vectors
+
+    def counted(texts):
+        read.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(sentence_vectors, "vectors", counted)
+    assert parsed(classifier, '/need_shelter{"language": "en"}').get(INTENT)[INTENT_NAME_KEY] is not None
+    assert read == []
+    parsed(classifier, "where can I sleep tonight")
+    assert read == ["where can I sleep tonight"]
