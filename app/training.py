@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from app.config import REPO_ROOT
-from core import language_model
+from core import language_model, sentence_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ TRAINING_INPUTS = (
     "core/text_features.py",
     "core/linear_text_model.py",
     "core/language_model.py",
+    "core/sentence_vectors.py",
+    "requirements/lock.txt",  # the meaning vectors' engine and weights come with a pinned package
     "data/danger_words.yml",
     "data/danger_examples",
 )
@@ -65,8 +67,10 @@ def model_is_current(model_path: Path) -> bool:
 
 
 def training_environment() -> dict[str, str]:
-    """The training subprocess's environment: no Rasa telemetry, no progress bars off a terminal."""
+    """The training subprocess's environment: no Rasa telemetry, no progress bars off a terminal, and
+    every core for the meaning vectors of the examples (a server uses one)."""
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    env.setdefault(sentence_vectors.THREADS_SETTING, str(os.cpu_count() or 1))
     if not sys.stderr.isatty():
         env["TQDM_DISABLE"] = "1"
     return env

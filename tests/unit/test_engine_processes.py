@@ -7,8 +7,9 @@ import os
 import pytest
 
 from app import cli
+from app.config import REPO_ROOT
 from app.processes import MAX_RESTARTS, RESTART_WINDOW, RestartBudget, child_environment
-from app.training import training_environment
+from app.training import training_environment, training_files
 from bot.engine import EngineClient
 from rasa_components import auth
 from tests.support.fake_engine import FakeEngine
@@ -51,6 +52,18 @@ def test_each_child_gets_only_its_own_secrets(settings):
 
 def test_the_training_subprocess_runs_without_telemetry(with_secrets_around):
     assert training_environment()["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_the_training_subprocess_reads_the_examples_meaning_on_every_core(with_secrets_around, monkeypatch):
+    monkeypatch.delenv("SENTENCE_VECTOR_THREADS", raising=False)
+    assert training_environment()["SENTENCE_VECTOR_THREADS"] == str(os.cpu_count() or 1)
+    monkeypatch.setenv("SENTENCE_VECTOR_THREADS", "1")
+    assert training_environment()["SENTENCE_VECTOR_THREADS"] == "1"  # an operator's choice stands
+
+
+def test_a_change_in_the_meaning_vectors_or_their_package_trains_the_model_again():
+    names = {str(path.relative_to(REPO_ROOT)) for path in training_files()}
+    assert {"core/sentence_vectors.py", "requirements/lock.txt"} <= names
 
 
 def test_every_command_of_the_launcher_runs_without_telemetry_and_private_files(

@@ -216,3 +216,13 @@ def test_a_button_payload_is_read_without_its_meaning_vector(storage, monkeypatc
     assert read == []
     parsed(classifier, "where can I sleep tonight")
     assert read == ["where can I sleep tonight"]
+
+
+def test_without_the_engine_at_run_time_the_characters_still_decide(storage, monkeypatch):
+    classifier = trained(storage)
+    monkeypatch.setattr(
+        sentence_vectors, "vectors", lambda texts: np.zeros((len(texts), sentence_vectors.DIMENSION))
+    )
+    message = parsed(classifier, "my boss never pays the salary")
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "rights_work"
+    assert sum(item["confidence"] for item in message.get(INTENT_RANKING_KEY)) == pytest.approx(1.0)

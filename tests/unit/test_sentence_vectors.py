@@ -100,3 +100,23 @@ def test_a_model_keeps_its_sentence_weight_and_one_saved_before_reads_without_ve
     arrays = model.arrays()
     del arrays["sentence_weight"]
     assert LinearTextModel.from_arrays(arrays).sentence_weight == 0.0
+
+
+@pytest.mark.parametrize(("setting", "threads"), [(None, 1), ("2", 2), ("0", 1), ("many", 1), ("-3", 1)])
+def test_the_engine_serves_on_one_thread_unless_told_otherwise(monkeypatch, setting, threads):
+    if setting is None:
+        monkeypatch.delenv(sentence_vectors.THREADS_SETTING, raising=False)
+    else:
+        monkeypatch.setenv(sentence_vectors.THREADS_SETTING, setting)
+    assert sentence_vectors.threads() == threads
+
+
+def test_the_engine_runs_on_the_threads_it_is_told_whatever_loaded_openmp_first(monkeypatch):
+    import sklearn.svm  # noqa: F401  (loads the same OpenMP library first, as in the Rasa server)
+
+    engine = sentence_vectors._engine()
+    assert engine is not None
+    for setting in ("2", "1"):
+        monkeypatch.setenv(sentence_vectors.THREADS_SETTING, setting)
+        sentence_vectors.vectors(["where can I sleep tonight"])
+        assert engine._lib.omp_get_max_threads() == int(setting)
