@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from core import sentence_vectors
+from core import sentence_vectors, text_features
 from core.text_features import folded, words
 from rasa_components.intent_model import MODEL_FILE, LinearIntentClassifier, best_temperature, softmax
 
@@ -168,12 +168,11 @@ def test_the_best_temperature_makes_confident_scores_sharper_and_confused_ones_f
     assert softmax(separated, 2.0).sum(axis=1) == pytest.approx(np.ones(4))
 
 
-def test_rasa_retrains_it_when_the_features_change(tmp_path, monkeypatch):
-    from core import text_features
-
-    copy = tmp_path / "text_features.py"
-    copy.write_text(Path(text_features.__file__).read_text())
-    monkeypatch.setattr(text_features, "__file__", str(copy))
+@pytest.mark.parametrize("module", [text_features, sentence_vectors], ids=["features", "meaning vectors"])
+def test_rasa_retrains_it_when_the_features_or_the_meaning_vectors_change(tmp_path, monkeypatch, module):
+    copy = tmp_path / Path(module.__file__).name
+    copy.write_text(Path(module.__file__).read_text())
+    monkeypatch.setattr(module, "__file__", str(copy))
     before = LinearIntentClassifier.fingerprint_addon({})
     copy.write_text(copy.read_text() + "\n# changed\n")
     assert LinearIntentClassifier.fingerprint_addon({}) != before
@@ -191,15 +190,6 @@ def test_rasa_retrains_it_when_the_features_change(tmp_path, monkeypatch):
 def test_the_meaning_vector_reads_languages_no_example_shares_a_letter_with(storage, text, intent):
     message = parsed(trained(storage), text)
     assert message.get(INTENT)[INTENT_NAME_KEY] == intent
-
-
-def test_rasa_retrains_it_when_the_meaning_vectors_change(tmp_path, monkeypatch):
-    copy = tmp_path / "sentence_vectors.py"
-    copy.write_text(Path(sentence_vectors.__file__).read_text())
-    monkeypatch.setattr(sentence_vectors, "__file__", str(copy))
-    before = LinearIntentClassifier.fingerprint_addon({})
-    copy.write_text(copy.read_text() + "\n# changed\n")
-    assert LinearIntentClassifier.fingerprint_addon({}) != before
 
 
 def test_a_button_payload_is_read_without_its_meaning_vector(storage, monkeypatch):
