@@ -12,7 +12,7 @@ from actions.handover_form import ANSWER_INTENTS, FORM
 from core.common_screens import back_to_menu, erase_button, language_buttons, menu_buttons
 from core.i18n import N_, tr
 from core.screens import Screen
-from core.suggestions import HESITATION, suggestions
+from core.suggestions import HESITATION, suggestions, with_a_person
 
 
 def menu_screen(language: str, lead_msgid: str | None = None) -> Screen:
@@ -100,11 +100,13 @@ class ActionFallback(MenuAction):
     offers_alternatives = False  # it offers the likeliest topics itself
 
     def respond(self, turn: Turn) -> Reply:
-        """Never a silent guess: when the model hesitates, the person picks among its best guesses."""
+        """Never a silent guess: when the model hesitates, the person picks among its best guesses or
+        asks for a person."""
         offered = suggestions(turn.ranking, turn.language) if turn.intent == HESITATION else []
         if not offered:
             return super().respond(turn)
-        buttons = (*offered, *back_to_menu(turn.language), erase_button(turn.language))
+        buttons = (*offered, *with_a_person(offered, turn.language), *back_to_menu(turn.language),
+                   erase_button(turn.language))  # fmt: skip
         return Reply.of(Screen(tr(turn.language, "fallback.suggestions"), turn.language, buttons))
 
 

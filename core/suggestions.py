@@ -81,3 +81,13 @@ def buttons_for(intents: Iterable[str], language: str) -> list[Button]:
         if found is not None and found[1] not in [button.payload for button in buttons]:
             buttons.append(Button(tr(language, found[0]), found[1]))
     return buttons
+
+
+def with_a_person(offered: Sequence[Button], language: str) -> list[Button]:
+    """After the topics the model hesitated between, the way to a person of a partner association
+    (unless a topic already leads there): when the assistant cannot tell what someone needs, a
+    person is one tap away."""
+    label, payload = MENU_INTENTS["menu_association"]
+    if any(button.payload == payload for button in offered):
+        return []
+    return [Button(tr(language, label), payload)]

@@ -109,10 +109,23 @@ async def test_an_unclear_message_offers_its_likeliest_topics_in_the_persons_lan
         payloads.intent_only("rights_work"),
         payloads.intent_only("rights_compensation"),
         payloads.EMERGENCY,  # danger is among the likeliest: its numbers are one tap away
+        payloads.ASSOCIATION,  # unsure what is needed: a person is one tap away
         payloads.MENU,
         payloads.ERASE,
     ]
     assert outcome.screen.buttons[0].title == tr("ro", "rights.work.title")
+
+
+async def test_a_hesitation_that_already_offers_an_association_offers_it_once():
+    ranking = [("nlu_fallback", 0.45), ("menu_association", 0.4), ("rights_work", 0.3)]
+    outcome = await run_action(ActionFallback(), typed("…", "nlu_fallback", ranking=ranking))
+    assert outcome.payloads() == [
+        payloads.ASSOCIATION,
+        payloads.intent_only("rights_work"),
+        payloads.MENU,
+        payloads.ERASE,
+    ]
+    assert outcome.screen.buttons[0].title == tr("fr", "menu.button.association")
 
 
 async def test_noise_and_intents_without_an_answer_are_never_offered():
