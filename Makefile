@@ -58,6 +58,7 @@ bench: setup system-packages catalogs model  ## latency, throughput, transaction
 	$(PY) scripts/language_eval.py
 	$(PY) scripts/places_eval.py --no-ner
 	$(PY) scripts/phone_eval.py
+	$(PY) scripts/phone_eval.py --without-vectors
 	$(PY) scripts/phone_pipeline_eval.py
 	$(PY) scripts/content_stats.py
 

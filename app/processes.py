@@ -34,6 +34,7 @@ import httpx
 from app.config import REPO_ROOT, Settings
 from app.log_redaction import ChildOutput
 from app.logging_setup import PrivateRotatingFileHandler
+from core import sentence_vectors
 from rasa_components import auth
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ ROLES = ("actions", "engine")
 WITH_INBOX = (*ROLES, "inbox", "webchat")  # what `run` starts: the inbox and the web chat too
 CHILD_COMMANDS = {"inbox": ("inbox", "serve"), "webchat": ("webchat", "serve")}
 BASE_VARIABLES = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TMPDIR", "TZ")
+# The meaning vector engine's settings, for the Rasa server only (core.sentence_vectors).
+ENGINE_VARIABLES = (sentence_vectors.SWITCH_SETTING, sentence_vectors.THREADS_SETTING)
 FIXED_VARIABLES = {
     "RASA_TELEMETRY_ENABLED": "false",
     "PYTHONWARNINGS": "ignore",
@@ -156,6 +159,7 @@ def child_environment(settings: Settings, role: str) -> dict[str, str]:
     )
     if role == "engine":
         env.update(MODEL_PATH=str(settings.model_path), RASA_TOKEN=settings.rasa_token)
+        env.update({name: os.environ[name] for name in ENGINE_VARIABLES if name in os.environ})
     else:
         env.update(action_server_settings(settings))
     if role == "inbox":

@@ -77,11 +77,12 @@ class LinearTextModel:
             weights, bias = np.hstack([-weights, weights]), np.array([-bias[0], bias[0]], dtype=np.float32)
         return cls(names, columns, weights, bias, longest_characters, spellings, sentence_weight)
 
-    def scores(self, text: str, meaning: bool = True) -> np.ndarray:
-        """The machine's score for each label; without `meaning`, from the n-grams alone (a button's
-        payload, whose vector would cost time and tell nothing)."""
+    def scores(self, text: str, meaning: bool = True, vector: np.ndarray | None = None) -> np.ndarray:
+        """The machine's score for each label; without `meaning`, from the n-grams alone (its vector's
+        columns read as zeros); `vector`: the text's meaning vector when already read."""
         weight = self.sentence_weight if meaning else 0.0
-        row = features([text], self.longest_characters, self.spellings, weight)
+        read = None if vector is None else vector.reshape(1, -1)
+        row = features([text], self.longest_characters, self.spellings, weight, read)
         rows = self._row_of_column[row.indices]
         known = rows >= 0
         return np.asarray(row.data[known] @ self.weights[rows[known]] + self.bias)

@@ -34,6 +34,9 @@ CPU_FLAGS = Path("/proc/cpuinfo")
 # two threads waited on each other (benchmark: Telegram p95 85.5 ms against 62.0 ms with one; web
 # chat, 200 conversations at once: 19.8 msg/s against 23-30). Training sets more.
 THREADS_SETTING = "SENTENCE_VECTOR_THREADS"
+# "off" serves without the engine, as on a processor without AVX2 (the intent model's characters-only
+# machine reads every text): to measure that case, or to spare the engine's time under a heavy load.
+SWITCH_SETTING = "SENTENCE_VECTORS"
 
 _lock = threading.Lock()  # one text at a time through the engine's buffers
 
@@ -53,7 +56,11 @@ def processor_supported(flags_file: Path = CPU_FLAGS) -> bool:
 
 @lru_cache(maxsize=1)
 def _engine() -> Any | None:
-    """The engine with its model, loaded once per process; None (with a warning) when it cannot run."""
+    """The engine with its model, loaded once per process; None (with a warning) when it cannot run or
+    is turned off."""
+    if os.environ.get(SWITCH_SETTING, "").strip().lower() == "off":
+        logger.warning("sentence vectors turned off (%s=off): characters alone decide", SWITCH_SETTING)
+        return None
     if not processor_supported():
         logger.warning("sentence vectors unavailable on this processor (no AVX2): characters alone decide")
         return None

@@ -47,14 +47,20 @@ def vectoriser(longest_characters: int = 5, chinese_words: bool = True) -> Featu
 
 
 def features(
-    texts: list[str], longest_characters: int, spellings: bool = True, sentence_weight: float = 0.0
+    texts: list[str],
+    longest_characters: int,
+    spellings: bool = True,
+    sentence_weight: float = 0.0,
+    meanings: np.ndarray | None = None,
 ) -> sp.csr_matrix:
     """The rows a linear model reads: hashed n-grams of the folded texts and, with a sentence weight,
-    each text's meaning vector (core.sentence_vectors, from the text as written) times that weight."""
+    each text's meaning vector (`meanings` when already read, else from core.sentence_vectors, from
+    the text as written) times that weight."""
     hashed = vectoriser(longest_characters).transform(folded(texts, spellings))
     if sentence_weight <= 0:
         return sp.csr_matrix(hashed)
-    meaning = sp.csr_matrix(sentence_vectors.vectors(texts).astype(np.float64) * sentence_weight)
+    read = sentence_vectors.vectors(texts) if meanings is None else meanings
+    meaning = sp.csr_matrix(np.asarray(read, dtype=np.float64) * sentence_weight)
     return sp.csr_matrix(sp.hstack([hashed, meaning]))
 
 

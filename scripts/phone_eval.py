@@ -9,7 +9,11 @@ when its likeliest reading is off topic: the assistant then answers as it does o
 caught when the model says danger or the danger lexicon matches, as in the pipeline; false alarms
 are other messages that either flags.
 
-Usage: python scripts/phone_eval.py [MODEL] [--confusions]   (default: models/assistant.tar.gz)
+--without-vectors reads every message as a processor without AVX2 would (no meaning vector: the
+intent model's characters-only machine reads it).
+
+Usage: python scripts/phone_eval.py [MODEL] [--confusions] [--without-vectors]
+(default model: models/assistant.tar.gz)
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from core.danger import contains_danger, normalise  # noqa: E402
 from core.languages import SUPPORTED  # noqa: E402
 from core.phone_set import PhoneMessage, load, training_texts  # noqa: E402
+from core.sentence_vectors import SWITCH_SETTING  # noqa: E402
 from core.suggestions import HESITATION, OFF_TOPIC  # noqa: E402
 
 DANGER = "danger"
@@ -68,7 +73,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", type=Path, default=ROOT / "models" / "assistant.tar.gz")
     parser.add_argument("--confusions", action="store_true", help="the most confused intent pairs (counts)")
+    parser.add_argument("--without-vectors", action="store_true", help="as served without the vector engine")
     args = parser.parse_args()
+    if args.without_vectors:  # as on a processor without AVX2
+        os.environ[SWITCH_SETTING] = "off"
     logging.disable(logging.WARNING)
     messages = {language: load(language) for language in SUPPORTED}
     trained = training_texts()
@@ -76,7 +84,8 @@ def main() -> int:
     both = dict(zip(map(id, flat), asyncio.run(predict(args.model, flat)), strict=True))
     predicted = {key: intent for key, (intent, _) in both.items()}
     first = {key: choice for key, (_, choice) in both.items()}
-    print("Phone-shaped held-out messages (tests/nlu_phone): intent accuracy, danger recall, false alarms")
+    served = " (without the meaning vector engine)" if args.without_vectors else ""
+    print(f"Phone-shaped held-out messages (tests/nlu_phone): intent, danger recall, false alarms{served}")
     print(
         f"{'lang':<5}{'msgs':>5}{'intent':>8}{'first':>7}{'unseen':>8}{'long':>6}"
         f"{'danger recall':>15}{'model only':>11}{'false alarms':>14}"

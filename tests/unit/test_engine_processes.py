@@ -50,6 +50,14 @@ def test_each_child_gets_only_its_own_secrets(settings):
     assert not {"RASA_TOKEN", "MODEL_PATH"} & actions.keys()
 
 
+def test_the_engine_alone_gets_the_meaning_vector_settings(settings, monkeypatch):
+    monkeypatch.setenv("SENTENCE_VECTORS", "off")
+    monkeypatch.setenv("SENTENCE_VECTOR_THREADS", "2")
+    engine, actions = child_environment(settings, "engine"), child_environment(settings, "actions")
+    assert (engine["SENTENCE_VECTORS"], engine["SENTENCE_VECTOR_THREADS"]) == ("off", "2")
+    assert not {"SENTENCE_VECTORS", "SENTENCE_VECTOR_THREADS"} & actions.keys()
+
+
 def test_the_training_subprocess_runs_without_telemetry(with_secrets_around):
     assert training_environment()["RASA_TELEMETRY_ENABLED"] == "false"
 

@@ -208,11 +208,70 @@ def test_a_button_payload_is_read_without_its_meaning_vector(storage, monkeypatc
     assert read == ["where can I sleep tonight"]
 
 
-def test_without_the_engine_at_run_time_the_characters_still_decide(storage, monkeypatch):
+def no_vectors(texts):
+    return np.zeros((len(texts), sentence_vectors.DIMENSION), dtype=np.float32)
+
+
+UNSEEN = ("my boss never pays the salary", "no tengo donde dormir esta noche", "nu am bani de doctor")
+
+
+@pytest.fixture
+def characters_only(tmp_path: Path) -> LinearIntentClassifier:
+    """The same examples learnt without meaning vectors."""
+    directory = tmp_path / "characters"
+    directory.mkdir()
+    return trained(LocalModelStorage(directory), sentence_weight=0.0)
+
+
+def test_without_the_engine_at_run_time_the_characters_only_machine_reads(
+    storage, characters_only, monkeypatch
+):
+    # a model that learnt with meaning vectors, given zeros, reads badly (0.59 of the older held-out
+    # messages): texts without a vector go to a machine trained on the characters alone
     classifier = trained(storage)
-    monkeypatch.setattr(
-        sentence_vectors, "vectors", lambda texts: np.zeros((len(texts), sentence_vectors.DIMENSION))
-    )
+    monkeypatch.setattr(sentence_vectors, "vectors", no_vectors)
+    for text in UNSEEN:
+        assert classifier.ranking(text) == pytest.approx(characters_only.ranking(text))
     message = parsed(classifier, "my boss never pays the salary")
     assert message.get(INTENT)[INTENT_NAME_KEY] == "rights_work"
     assert sum(item["confidence"] for item in message.get(INTENT_RANKING_KEY)) == pytest.approx(1.0)
+
+
+def test_with_the_engine_the_meaning_vector_is_read(storage, characters_only):
+    classifier = trained(storage)
+    assert any(classifier.ranking(text) != pytest.approx(characters_only.ranking(text)) for text in UNSEEN)
+
+
+def test_a_button_payload_is_read_by_the_characters_only_machine(storage, characters_only):
+    classifier = trained(storage)
+    payload = '/need_shelter{"language": "en"}'
+    assert classifier.ranking(payload) == pytest.approx(characters_only.ranking(payload))
+
+
+def test_the_characters_only_machine_is_saved_and_loaded_with_the_model(storage, monkeypatch):
+    classifier = trained(storage)
+    with (
+        storage.read_from(RESOURCE) as directory,
+        np.load(directory / MODEL_FILE, allow_pickle=False) as saved,
+    ):
+        assert {"characters_weights", "characters_columns", "characters_temperature"} <= set(saved.files)
+        assert float(saved["characters_sentence_weight"]) == 0.0
+    loaded = LinearIntentClassifier.load(
+        LinearIntentClassifier.get_default_config(), storage, RESOURCE, CONTEXT
+    )
+    monkeypatch.setattr(sentence_vectors, "vectors", no_vectors)
+    for text in UNSEEN:
+        assert loaded.ranking(text) == pytest.approx(classifier.ranking(text))
+
+
+def test_a_model_saved_before_the_characters_only_machine_still_reads(storage, monkeypatch):
+    trained(storage)
+    with storage.read_from(RESOURCE) as directory:
+        with np.load(directory / MODEL_FILE, allow_pickle=False) as saved:
+            older = {key: saved[key] for key in saved.files if not key.startswith("characters_")}
+        np.savez_compressed(directory / MODEL_FILE, **older)
+    loaded = LinearIntentClassifier.load(
+        LinearIntentClassifier.get_default_config(), storage, RESOURCE, CONTEXT
+    )
+    monkeypatch.setattr(sentence_vectors, "vectors", no_vectors)
+    assert loaded.ranking("my boss never pays the salary")[0][0] == "rights_work"

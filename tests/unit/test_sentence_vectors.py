@@ -72,6 +72,14 @@ def test_without_the_engine_every_vector_is_zero_and_a_warning_says_so(fresh_eng
     assert "AVX2" in caplog.text and "Amina" not in caplog.text and "passport" not in caplog.text
 
 
+def test_the_engine_can_be_turned_off(fresh_engine, monkeypatch, caplog):
+    monkeypatch.setenv(sentence_vectors.SWITCH_SETTING, "off")
+    with caplog.at_level(logging.WARNING):
+        found = sentence_vectors.vectors([SECRET])
+    assert not found.any() and not sentence_vectors.available()
+    assert "turned off" in caplog.text and "Amina" not in caplog.text
+
+
 def test_an_engine_failure_gives_zeros_and_a_warning_without_the_text(fresh_engine, monkeypatch, caplog):
     class Failing:
         def query(self, text: str) -> np.ndarray:
