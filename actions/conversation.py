@@ -105,8 +105,8 @@ class ActionFallback(MenuAction):
         offered = suggestions(turn.ranking, turn.language) if turn.intent == HESITATION else []
         if not offered:
             return super().respond(turn)
-        buttons = (*offered, *with_a_person(offered, turn.language), *back_to_menu(turn.language),
-                   erase_button(turn.language))  # fmt: skip
+        person = with_a_person(offered, turn.language)
+        buttons = (*offered, *person, *back_to_menu(turn.language), erase_button(turn.language))
         return Reply.of(Screen(tr(turn.language, "fallback.suggestions"), turn.language, buttons))
 
 
